@@ -1,0 +1,61 @@
+// Evaluates a policy's rule sets against one password. Pure: no I/O, no clock.
+
+/// One rule's result inside a rule set.
+public struct RuleResult: Sendable {
+    public let ruleID: String
+    public let outcome: RuleOutcome
+    /// False when the rule was not run (the passphrase length skipped it).
+    public let evaluated: Bool
+}
+
+/// One rule set's result.
+public struct RuleSetResult: Sendable {
+    public let name: String
+    public let requirement: Requirement
+    public let passed: Bool
+    /// Set when the passphrase length made the set accept without its other rules.
+    public let passphraseBypass: Bool
+    public let results: [RuleResult]
+    public var passedCount: Int { results.filter { $0.evaluated && $0.outcome.passed }.count }
+}
+
+/// A policy's verdict on one password.
+public struct PolicyResult: Sendable {
+    public let policyName: String
+    public let mode: PolicyMode
+    public let sets: [RuleSetResult]
+    /// Whether the password complies with the policy (regardless of mode).
+    public var compliant: Bool { sets.allSatisfy(\.passed) }
+    /// Whether the change is accepted: compliant, or the policy only monitors.
+    public var accepted: Bool { compliant || mode == .monitor }
+    /// Rule results that made a rule set fail (for "all": every failed rule; for "at least N": every
+    /// failed rule of a set that missed its count).
+    public var failures: [RuleResult] {
+        sets.filter { !$0.passed }.flatMap { $0.results.filter { $0.evaluated && !$0.outcome.passed } }
+    }
+}
+
+public enum Engine {
+    /// Evaluates every rule set of `policy`. Every rule runs (so `explain` can show all of them); rules are
+    /// cheap, and the expensive ones (history, later) are ordered last by their rule sets.
+    public static func evaluate(_ policy: Policy, _ candidate: Candidate) -> PolicyResult {
+        PolicyResult(policyName: policy.name, mode: policy.mode, sets: policy.ruleSets.map { evaluate($0, candidate) })
+    }
+
+    public static func evaluate(_ set: RuleSet, _ candidate: Candidate) -> RuleSetResult {
+        if let limit = set.passphraseLength, candidate.length > limit {
+            let skipped = set.rules.map {
+                RuleResult(ruleID: $0.id, outcome: .pass("skipped: the password is a passphrase longer than \(limit) characters"), evaluated: false)
+            }
+            return RuleSetResult(name: set.name, requirement: set.requirement, passed: true, passphraseBypass: true, results: skipped)
+        }
+        let results = set.rules.map { RuleResult(ruleID: $0.id, outcome: $0.evaluate(candidate), evaluated: true) }
+        let passedCount = results.filter(\.outcome.passed).count
+        let passed: Bool
+        switch set.requirement {
+        case .all: passed = passedCount == results.count
+        case .atLeast(let n): passed = passedCount >= min(n, results.count)
+        }
+        return RuleSetResult(name: set.name, requirement: set.requirement, passed: passed, passphraseBypass: false, results: results)
+    }
+}

@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Word lists and the substitution table that rules share. Lists are read once per process and cached.
+
+/// A word list: one entry per line, `#` starts a comment line, blank lines are skipped, CR/LF trimmed.
+public struct WordList: Sendable {
+    /// The name shown in `explain` and logs: the configured name, a path, or `builtin:…`.
+    public let name: String
+    public let words: [String]
+
+    public init(name: String, words: [String]) {
+        self.name = name
+        self.words = words
+    }
+
+    public init(name: String, text: Substring) {
+        var words: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            var l = line
+            while let last = l.last, last == "\r" || last == " " || last == "\t" { l = l.dropLast() }
+            while let first = l.first, first == " " || first == "\t" { l = l.dropFirst() }
+            if l.isEmpty || l.first == "#" { continue }
+            words.append(String(l))
+        }
+        self.init(name: name, words: words)
+    }
+}
+
+/// A file that could not be read.
+public struct FileError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Reads a whole file (at most `limit` bytes) with plain POSIX calls.
+public func readFileBytes(_ path: String, limit: Int = 256 << 20) throws -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 { throw FileError(path: path, reason: String(cString: strerror(errno))) }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw FileError(path: path, reason: String(cString: strerror(errno)))
+        }
+        if n == 0 { break }
+        out.append(contentsOf: buf[0..<n])
+        if out.count > limit { throw FileError(path: path, reason: "larger than \(limit) bytes") }
+    }
+    return out
+}
+
+/// Shared inputs of rules: named word lists and the substitution table.
+public final class Resources: @unchecked Sendable {
+    public let substitutions: SubstitutionTable
+    /// Named lists declared in the configuration (`[lists]`): name → path or `builtin:NAME`.
+    public let listPaths: [String: String]
+    /// Lists given inline (rule examples, tests).
+    public let inline: [String: [String]]
+    /// Directory relative list paths are resolved against (the config file's directory).
+    public let baseDirectory: String?
+    private var cache: [String: WordList] = [:]
+
+    public init(
+        substitutions: SubstitutionTable = .standard, listPaths: [String: String] = [:], inline: [String: [String]] = [:],
+        baseDirectory: String? = nil
+    ) {
+        self.substitutions = substitutions
+        self.listPaths = listPaths
+        self.inline = inline
+        self.baseDirectory = baseDirectory
+    }
+
+    /// The list called `reference`: an inline list, a name from `[lists]`, `builtin:NAME`, or a file path.
+    public func wordList(_ reference: String) throws -> WordList {
+        if let l = cache[reference] { return l }
+        let list: WordList
+        if let words = inline[reference] {
+            list = WordList(name: reference, words: words)
+        } else if let path = listPaths[reference] {
+            list = try load(path, name: reference)
+        } else {
+            list = try load(reference, name: reference)
+        }
+        cache[reference] = list
+        return list
+    }
+
+    private func load(_ path: String, name: String) throws -> WordList {
+        if path.hasPrefix("builtin:") {
+            let builtinName = String(path.dropFirst("builtin:".count))
+            guard let text = BuiltinLists.text(builtinName) else {
+                throw FileError(path: path, reason: "no built-in list of that name (known: \(BuiltinLists.names.joined(separator: ", ")))")
+            }
+            return WordList(name: path, text: Substring(text))
+        }
+        var full = path
+        if !path.hasPrefix("/"), let base = baseDirectory { full = base + "/" + path }
+        let bytes = try readFileBytes(full)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw FileError(path: full, reason: "not valid UTF-8")
+        }
+        return WordList(name: name, text: Substring(text))
+    }
+}

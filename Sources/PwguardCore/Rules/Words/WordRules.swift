@@ -1,0 +1,5 @@
+extension RuleRegistry {
+    /// Dictionaries, defined text, banned terms and Entra's scoring (seeds 001, 002, 003, 004).
+    static let wordRules: [any PasswordRule.Type] = [
+    ]
+}
