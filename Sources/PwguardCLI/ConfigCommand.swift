@@ -1,0 +1,45 @@
+import ArgumentParser
+import PwguardCheck
+import PwguardConfig
+import PwguardCore
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Validate a configuration file, or print the embedded default policy.",
+        subcommands: [Check.self, ShowDefault.self]
+    )
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Validate a configuration file: every error names the file, line and key. Exit 0 when valid, 2 when not."
+        )
+        @Argument(help: "The file to check (default /etc/pwguard/pwguard.toml).")
+        var path: String = CheckCommand.defaultConfigPath
+
+        func run() throws {
+            do {
+                let c = try Configuration.load(path: path)
+                print("\(path): valid: \(c.policies.count) \(c.policies.count == 1 ? "policy" : "policies")"
+                      + (c.defaultPolicy.map { ", default \"\($0)\"" } ?? ", no default policy")
+                      + ", on_error = \(c.onError.rawValue), deadline \(c.deadlineMilliseconds) ms")
+                for p in c.policies {
+                    print("  policy \"\(p.name)\" priority \(p.priority) \(p.mode.rawValue): "
+                          + p.ruleSets.map { "\($0.rules.count) rules (\($0.requirement))" }.joined(separator: ", "))
+                }
+            } catch {
+                printError("\(error)")
+                throw ExitCode(PwguardCheck.ExitCode.usageOrConfig.rawValue)
+            }
+        }
+    }
+
+    struct ShowDefault: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show-default",
+            abstract: "Print the embedded default policy (used when no configuration file exists) as TOML."
+        )
+        func run() throws { print(Configuration.embeddedDefaultTOML, terminator: "") }
+    }
+}

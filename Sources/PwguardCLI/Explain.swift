@@ -1,0 +1,204 @@
+import ArgumentParser
+import PwguardCheck
+import PwguardConfig
+import PwguardCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `pwguard explain`: the admin's dry run. Same input and decision as `check`, printed in full.
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Dry-run a password: which policy applies and why, and every rule's result.",
+        discussion: """
+            Reads the password from stdin (piped, one trailing newline removed) or, on a terminal, prompts for \
+            it without echo. The password is never taken as an argument. The identity comes from the options, \
+            falling back to Samba's SAMBA_CPS_* variables. Exit status is the same as `pwguard check`.
+            Example:  printf 'Password1' | pwguard explain --account maryjones --full-name 'Mary Jones'
+            """
+    )
+
+    @Option(help: "Configuration file (default /etc/pwguard/pwguard.toml, else the embedded default policy).")
+    var config: String?
+    @Option(help: "sAMAccountName (default: SAMBA_CPS_ACCOUNT_NAME).")
+    var account: String?
+    @Option(help: "userPrincipalName (default: SAMBA_CPS_USER_PRINCIPAL_NAME).")
+    var upn: String?
+    @Option(name: .customLong("full-name"), help: "displayName (default: SAMBA_CPS_FULL_NAME).")
+    var fullName: String?
+    @Option(name: .customLong("given-name"), help: "givenName.")
+    var givenName: String?
+    @Option(help: "sn (surname).")
+    var surname: String?
+    @Option(help: "DNS domain name (default: the configuration's domain, else the UPN's suffix).")
+    var domain: String?
+    @Option(help: "The user's DN, for container filters (instead of a directory lookup).")
+    var dn: String?
+    @Option(name: .customLong("group"), help: "A group the user is in, by name or SID (repeatable), for group filters.")
+    var groups: [String] = []
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() throws {
+        let configuration: Configuration
+        do { configuration = try loadConfiguration(config) } catch {
+            printError("configuration error: \(error)")
+            throw ExitCode(PwguardCheck.ExitCode.usageOrConfig.rawValue)
+        }
+        let env = Environment.read()
+        guard let accountName = account ?? env.accountName else {
+            printError("no account: give --account NAME (or set SAMBA_CPS_ACCOUNT_NAME)")
+            throw ExitCode(PwguardCheck.ExitCode.usageOrConfig.rawValue)
+        }
+        let password: String
+        switch readPassword() {
+        case .success(let p): password = p
+        case .failure(let f):
+            printError("input error: \(f)")
+            throw ExitCode(PwguardCheck.ExitCode.invalidInput.rawValue)
+        }
+        let identity = Identity(accountName: accountName, userPrincipalName: upn ?? env.userPrincipalName,
+                                displayName: fullName ?? env.fullName, givenName: givenName, surname: surname,
+                                domainName: domain ?? configuration.domain, distinguishedName: dn)
+        let facts = SelectionFacts(identity: identity, groups: groups.isEmpty ? nil : Set(groups.map { $0.lowercased() }),
+                                   domain: domain ?? configuration.domain, server: configuration.server ?? CheckCommand.hostName())
+        let decision = Decision.make(password: password, identity: identity, policies: configuration.policies,
+                                     defaultPolicy: configuration.defaultPolicy, facts: facts)
+        if json {
+            print(ExplainReport.json(decision, configuration: configuration).render())
+        } else {
+            print(ExplainReport.text(decision, configuration: configuration), terminator: "")
+        }
+        if decision.exitCode != .accepted { throw ExitCode(decision.exitCode.rawValue) }
+    }
+
+    /// stdin when piped; a no-echo prompt on the terminal otherwise.
+    func readPassword() -> Result<String, PasswordInput.Failure> {
+        if isatty(0) == 1 {
+            printErrorNoNewline("Password (not echoed): ")
+            var old = termios()
+            tcgetattr(0, &old)
+            var quiet = old
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(0, TCSANOW, &quiet)
+            defer {
+                tcsetattr(0, TCSANOW, &old)
+                printError("")
+            }
+            var bytes: [UInt8] = []
+            var c: UInt8 = 0
+            while read(0, &c, 1) == 1, c != 10 {
+                bytes.append(c)
+                if bytes.count > PasswordInput.maxBytes { return .failure(.tooLong(limit: PasswordInput.maxBytes)) }
+            }
+            defer { PasswordInput.wipe(&bytes) }
+            return PasswordInput.decode(bytes)
+        }
+        switch PasswordInput.readAll() {
+        case .failure(let f): return .failure(f)
+        case .success(var bytes):
+            defer { PasswordInput.wipe(&bytes) }
+            return PasswordInput.decode(bytes)
+        }
+    }
+
+    func printErrorNoNewline(_ s: String) {
+        _ = s.withCString { write(2, $0, strlen($0)) }
+    }
+}
+
+/// Renders a decision for people (text) and programs (JSON). Never includes the password.
+enum ExplainReport {
+    static func text(_ d: Decision, configuration: Configuration) -> String {
+        var out = ""
+        let id = d.identity
+        out += "Identity\n"
+        out += "  account       \(id.accountName)\n"
+        if let v = id.userPrincipalName { out += "  upn           \(v)\n" }
+        if let v = id.displayName { out += "  display name  \(v)\n" }
+        if let v = id.givenName { out += "  given name    \(v)\n" }
+        if let v = id.surname { out += "  surname       \(v)\n" }
+        if let v = id.domainName { out += "  domain        \(v)\n" }
+        if let v = id.distinguishedName { out += "  dn            \(v)\n" }
+        out += "  password      \(d.candidateLength) characters (not shown)\n"
+        out += "\nPolicy selection (\(configuration.path ?? "embedded default policy"))\n"
+        for c in d.selection.considered {
+            out += "  \(c.matched ? "match   " : "no match") \"\(c.policy)\" (priority \(c.priority))\n"
+            for f in c.filters { out += "      \(f.matched ? "+" : "-") \(f.filter): \(f.why)\n" }
+        }
+        out += "  => \(d.selection.why)\n"
+        if let p = d.policy, let r = d.result {
+            out += "\nPolicy \"\(p.name)\" (\(p.mode.rawValue))\n"
+            for s in r.sets {
+                let status = s.passphraseBypass ? "PASS (passphrase)" : (s.passed ? "PASS" : "FAIL")
+                let count = s.results.filter(\.evaluated).count
+                out += "  rule set \"\(s.name)\": requires \(s.requirement); \(s.passedCount) of \(count) passed: \(status)\n"
+                let width = max(12, s.results.map(\.ruleID.count).max() ?? 0)
+                for r in s.results {
+                    let mark = !r.evaluated ? "skip" : (r.outcome.passed ? "pass" : "FAIL")
+                    let pad = String(repeating: " ", count: width - r.ruleID.count)
+                    out += "    \(mark)  \(r.ruleID)\(pad)  \(r.outcome.reason)\n"
+                    if !r.outcome.passed {
+                        if let m = r.outcome.matched { out += "          \(String(repeating: " ", count: width))  matched: \(m)\n" }
+                        if let l = r.outcome.list { out += "          \(String(repeating: " ", count: width))  list: \(l)\n" }
+                    }
+                }
+            }
+        }
+        let verdictText: String
+        switch d.verdict {
+        case .accept: verdictText = "ACCEPT"
+        case .reject: verdictText = "REJECT"
+        case .monitorWouldReject: verdictText = "ACCEPT (monitor mode: enforce would reject)"
+        case .notChecked: verdictText = "ACCEPT (not checked: no policy applies)"
+        }
+        out += "\nVerdict: \(verdictText) (exit \(d.exitCode.rawValue))\n"
+        return out
+    }
+
+    static func json(_ d: Decision, configuration: Configuration) -> JSON {
+        let id = d.identity
+        var obj: [(String, JSON)] = [
+            ("verdict", .string(d.verdict.rawValue)),
+            ("exit_code", .int(Int(d.exitCode.rawValue))),
+            ("config", .opt(configuration.path)),
+            ("identity", .object([
+                ("account", .string(id.accountName)), ("upn", .opt(id.userPrincipalName)),
+                ("display_name", .opt(id.displayName)), ("given_name", .opt(id.givenName)),
+                ("surname", .opt(id.surname)), ("domain", .opt(id.domainName)), ("dn", .opt(id.distinguishedName)),
+            ])),
+            ("password_length", .int(d.candidateLength)),
+            ("selection", .object([
+                ("why", .string(d.selection.why)),
+                ("by_default", .bool(d.selection.byDefault)),
+                ("considered", .array(d.selection.considered.map { c in
+                    .object([
+                        ("policy", .string(c.policy)), ("priority", .int(c.priority)), ("matched", .bool(c.matched)),
+                        ("filters", .array(c.filters.map { .object([("filter", .string($0.filter)), ("matched", .bool($0.matched)), ("why", .string($0.why))]) })),
+                    ])
+                })),
+            ])),
+        ]
+        if let p = d.policy, let r = d.result {
+            obj.append(("policy", .object([
+                ("name", .string(p.name)), ("mode", .string(p.mode.rawValue)), ("compliant", .bool(r.compliant)),
+                ("rule_sets", .array(r.sets.map { s in
+                    .object([
+                        ("name", .string(s.name)), ("require", .string(s.requirement.description)),
+                        ("passed", .bool(s.passed)), ("passphrase_bypass", .bool(s.passphraseBypass)),
+                        ("rules", .array(s.results.map { r in
+                            .object([
+                                ("id", .string(r.ruleID)), ("evaluated", .bool(r.evaluated)), ("passed", .bool(r.outcome.passed)),
+                                ("reason", .string(r.outcome.reason)), ("matched", .opt(r.outcome.matched)), ("list", .opt(r.outcome.list)),
+                            ])
+                        })),
+                    ])
+                })),
+            ])))
+        } else {
+            obj.append(("policy", .null))
+        }
+        return .object(obj)
+    }
+}

@@ -1,0 +1,169 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PwguardCore
+import PwguardConfig
+
+/// `pwguard check [--config PATH]`: what Samba's `check password script` runs, once per password change.
+///
+/// Top to bottom: harden the process, arm the deadline, read the identity (environment) and the password
+/// (stdin), load the policy, decide, log one event, exit. Nothing is written to stdout.
+public enum CheckCommand {
+    public static let defaultConfigPath = "/etc/pwguard/pwguard.toml"
+
+    public static let usage = """
+        usage: pwguard check [--config PATH]
+          Reads the new password on stdin and SAMBA_CPS_ACCOUNT_NAME (and SAMBA_CPS_USER_PRINCIPAL_NAME,
+          SAMBA_CPS_FULL_NAME) from the environment, as Samba's `check password script` provides them.
+          Exit 0 accepts; 1 rejected by policy; 2 usage or configuration error; 3 internal or dependency
+          error or deadline; 4 invalid input (too long, not UTF-8, NUL). Never writes to stdout.
+          Without --config, \(defaultConfigPath) is used if it exists, else the embedded default policy.
+        """
+
+    public static func main(_ arguments: [String]) -> Int32 {
+        let start = Deadline.now()
+        Hardening.apply()
+
+        // 1. Arguments: only --config.
+        var configPath: String?
+        var explicitConfig = false
+        var i = 0
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--config" where i + 1 < arguments.count:
+                configPath = arguments[i + 1]
+                explicitConfig = true
+                i += 2
+            case let a where a.hasPrefix("--config="):
+                configPath = String(a.dropFirst("--config=".count))
+                explicitConfig = true
+                i += 1
+            case "-h", "--help":
+                _ = usage.withCString { write(2, $0, strlen($0)) }
+                return ExitCode.usageOrConfig.rawValue
+            default:
+                let sink = SyslogSink()
+                sink.log(.err, "event=error cause=usage detail=\(EventLine.quote("unknown argument \(arguments[i])")) verdict=reject")
+                return ExitCode.usageOrConfig.rawValue
+            }
+        }
+
+        // 2. Identity from the environment, and a deadline that fails closed until the config says otherwise.
+        let env = Environment.read()
+        var sink = SyslogSink()
+        var base = EventLine()
+        base.add("account", env.accountName ?? "(missing)")
+        Deadline.arm(milliseconds: 500, since: start, sink: sink,
+                     message: sink.datagram(.err, "event=error " + base.text + " cause=deadline detail=\"no decision within 500 ms\" verdict=reject"),
+                     exitStatus: ExitCode.internalError.rawValue)
+        guard let accountName = env.accountName, !accountName.isEmpty else {
+            sink.log(.err, "event=error cause=usage detail=\"SAMBA_CPS_ACCOUNT_NAME is not set: pwguard check must be run by Samba's check password script (use pwguard explain to test)\" verdict=reject")
+            return ExitCode.usageOrConfig.rawValue
+        }
+
+        // 3. Configuration: the file, or the embedded default policy. An invalid file always fails closed:
+        //    its own on_error cannot be trusted.
+        let config: Configuration
+        do {
+            if configPath == nil, access(defaultConfigPath, F_OK) == 0 { configPath = defaultConfigPath }
+            config = try configPath.map { try Configuration.load(path: $0) } ?? Configuration.embeddedDefault()
+        } catch {
+            let what = explicitConfig || configPath != nil ? "configuration \(configPath!)" : "embedded default policy"
+            sink.log(.err, "event=error " + base.text + " cause=config detail=\(EventLine.quote("\(what): \(error)")) verdict=reject")
+            return ExitCode.usageOrConfig.rawValue
+        }
+        if config.log.facility == "auth" || config.log.ident != "pwguard" {
+            sink = SyslogSink(facility: config.log.facility == "auth" ? .auth : .authpriv, ident: config.log.ident)
+        }
+        base.add("config", config.path ?? "embedded-default")
+        let onError = config.onError
+        let errorExit = { (code: ExitCode) -> Int32 in onError == .accept ? ExitCode.accepted.rawValue : code.rawValue }
+        let errorVerdict = onError == .accept ? "accept-on-error" : "reject"
+        Deadline.arm(milliseconds: config.deadlineMilliseconds, since: start, sink: sink,
+                     message: sink.datagram(.err, "event=error " + base.text + " cause=deadline detail=\"no decision within \(config.deadlineMilliseconds) ms\" on_error=\(onError.rawValue) verdict=\(errorVerdict)"),
+                     exitStatus: errorExit(.internalError))
+
+        // 4. The password, exactly as Samba wrote it. Bad input is always refused, whatever on_error says.
+        var bytes: [UInt8]
+        switch PasswordInput.readAll() {
+        case .success(let b): bytes = b
+        case .failure(let f):
+            sink.log(.err, "event=error " + base.text + " cause=input detail=\(EventLine.quote(f.description)) verdict=reject")
+            return ExitCode.invalidInput.rawValue
+        }
+        let password: String
+        switch PasswordInput.decode(bytes) {
+        case .success(let s): password = s
+        case .failure(let f):
+            PasswordInput.wipe(&bytes)
+            sink.log(.err, "event=error " + base.text + " cause=input detail=\(EventLine.quote(f.description)) verdict=reject")
+            return ExitCode.invalidInput.rawValue
+        }
+        PasswordInput.wipe(&bytes)
+
+        // 5. Identity, policy, rules, verdict.
+        let identity = Identity(accountName: accountName, userPrincipalName: env.userPrincipalName,
+                                displayName: env.fullName, domainName: config.domain)
+        let facts = SelectionFacts(identity: identity, groups: nil, domain: config.domain, server: config.server ?? hostName())
+        let decision = Decision.make(password: password, identity: identity, policies: config.policies,
+                                     defaultPolicy: config.defaultPolicy, facts: facts)
+        Deadline.disarm()
+
+        // 6. One event, then the exit status Samba reads.
+        var ev = EventLine()
+        ev.add("event", "check")
+        ev.add("account", accountName)
+        ev.add("upn", env.userPrincipalName)
+        ev.add("policy", decision.policy?.name ?? "(none)")
+        ev.add("mode", decision.policy?.mode.rawValue)
+        ev.add("verdict", decision.verdict.rawValue)
+        let failed = decision.failedRuleSummary()
+        if !failed.isEmpty { ev.add("failed", failed.joined(separator: "; ")) }
+        if decision.verdict == .notChecked { ev.add("detail", decision.selection.why) }
+        ev.add("config", config.path ?? "embedded-default")
+        ev.add("duration_ms", formatMs(Deadline.milliseconds(since: start)))
+        sink.log(decision.verdict == .reject ? .notice : .info, ev.text)
+        return decision.exitCode.rawValue
+    }
+
+    static func hostName() -> String? {
+        var buf = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buf, buf.count) == 0 else { return nil }
+        let full = String(cString: buf)
+        return full.split(separator: ".").first.map(String.init)
+    }
+
+    static func formatMs(_ ms: Double) -> String {
+        let hundredths = Int((ms * 100).rounded())
+        let frac = hundredths % 100
+        return "\(hundredths / 100).\(frac < 10 ? "0" : "")\(frac)"
+    }
+}
+
+/// What Samba puts in the environment.
+public struct Environment: Sendable {
+    public var accountName: String?
+    public var userPrincipalName: String?
+    public var fullName: String?
+
+    public static func read() -> Environment {
+        func get(_ k: String) -> String? {
+            guard let v = getenv(k) else { return nil }
+            let s = String(cString: v)
+            return s.isEmpty ? nil : s
+        }
+        return Environment(accountName: get("SAMBA_CPS_ACCOUNT_NAME"), userPrincipalName: get("SAMBA_CPS_USER_PRINCIPAL_NAME"),
+                           fullName: get("SAMBA_CPS_FULL_NAME"))
+    }
+}
+
+/// Process hardening before any secret is read: private files, no core dumps, no SIGPIPE deaths.
+public enum Hardening {
+    public static func apply() {
+        umask(0o077)                      // Samba runs the script with umask 0000
+        _ = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  // no core dump, no ptrace by other users
+        var zero = rlimit(rlim_cur: 0, rlim_max: 0)
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &zero)
+        signal(SIGPIPE, SIG_IGN)
+    }
+}

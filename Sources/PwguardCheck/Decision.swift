@@ -1,0 +1,94 @@
+import PwguardCore
+
+/// Exit codes of `check` and `explain`. Samba treats 0 as accept and anything else as reject.
+public enum ExitCode: Int32, Sendable {
+    /// Accepted: compliant, monitored, not checked, or an error with `on_error = "accept"`.
+    case accepted = 0
+    /// Rejected by the policy's rules.
+    case rejectedByPolicy = 1
+    /// Usage or configuration error (missing account name, invalid config, missing list): rejected.
+    case usageOrConfig = 2
+    /// Internal or dependency error (directory unreachable, deadline exceeded): rejected.
+    case internalError = 3
+    /// The input itself is unusable (longer than the limit, not UTF-8, NUL byte): rejected.
+    case invalidInput = 4
+}
+
+/// The verdict on one password, with everything `explain` shows and the event logs.
+public struct Decision: Sendable {
+    public enum Verdict: String, Sendable {
+        case accept, reject
+        /// Accepted because the policy only monitors, although it failed.
+        case monitorWouldReject = "accept-monitor"
+        /// Accepted because no policy applied.
+        case notChecked = "accept-not-checked"
+    }
+
+    public let candidateLength: Int
+    public let identity: Identity
+    public let selection: PolicySelection
+    public let policy: Policy?
+    public let result: PolicyResult?
+    public let verdict: Verdict
+
+    public var exitCode: ExitCode { verdict == .reject ? .rejectedByPolicy : .accepted }
+
+    /// Decides one password: chooses the policy, evaluates it. Pure apart from what rules read.
+    public static func make(
+        password: String, identity: Identity, policies: [Policy], defaultPolicy: String?, facts: SelectionFacts? = nil
+    ) -> Decision {
+        let facts = facts ?? SelectionFacts(identity: identity)
+        let selection = PolicySelector.select(policies, defaultPolicy: defaultPolicy, facts: facts)
+        let candidate = Candidate(password, identity: identity)
+        guard let i = selection.chosen else {
+            return Decision(candidateLength: candidate.length, identity: identity, selection: selection, policy: nil, result: nil, verdict: .notChecked)
+        }
+        let policy = policies[i]
+        let result = Engine.evaluate(policy, candidate)
+        let verdict: Verdict = result.compliant ? .accept : (policy.mode == .monitor ? .monitorWouldReject : .reject)
+        return Decision(candidateLength: candidate.length, identity: identity, selection: selection, policy: policy, result: result, verdict: verdict)
+    }
+
+    /// The failed rules as `id` or `id:list:matched` entries for the event. A matched value that is the whole
+    /// password (an exact dictionary hit) is logged as `(whole password)`, never the value itself.
+    public func failedRuleSummary() -> [String] {
+        guard let result else { return [] }
+        return result.failures.map { r in
+            var s = r.ruleID
+            if let list = r.outcome.list { s += " list=" + list }
+            if let m = r.outcome.matched {
+                s += " matched=" + (m.unicodeScalars.count >= candidateLength ? "(whole password)" : m)
+            }
+            return s
+        }
+    }
+}
+
+/// One line of `key=value` pairs, values quoted when they contain spaces, quotes or `=`.
+public struct EventLine {
+    private(set) var parts: [String] = []
+
+    public init() {}
+
+    public mutating func add(_ key: String, _ value: String?) {
+        guard let value else { return }
+        parts.append("\(key)=\(Self.quote(value))")
+    }
+
+    public var text: String { parts.joined(separator: " ") }
+
+    static func quote(_ v: String) -> String {
+        let needs = v.isEmpty || v.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.isNewline }
+        guard needs else { return v }
+        var out = "\""
+        for ch in v {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n", "\r": out += " "
+            default: out.append(ch)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// explain, rules and config check, on the real binary.
+@Suite struct AdminCommandTests {
+    @Test func explainNamesFailingRulesAndMatches() throws {
+        let r = try Pwguard.run(["explain", "--account", "maryjones", "--full-name", "Mary Jones"], stdin: Array("Password1".utf8))
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("Verdict: REJECT"))
+        #expect(r.stdout.contains("password_dictionary"))
+        #expect(r.stdout.contains("matched:"))
+        #expect(r.stdout.contains("9 characters (not shown)"))
+    }
+
+    @Test func explainJSONParses() throws {
+        let r = try Pwguard.run(["explain", "--account", "maryjones", "--json"], stdin: Array("Password1".utf8))
+        #expect(r.status == 1)
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(obj["verdict"] as? String == "reject")
+        let policy = try #require(obj["policy"] as? [String: Any])
+        #expect(policy["name"] as? String == "default")
+        #expect(!r.stdout.contains("\"Password1\""))
+    }
+
+    @Test func explainWithoutAccountIsUsageError() throws {
+        let r = try Pwguard.run(["explain"], stdin: Array("Password1".utf8))
+        #expect(r.status == 2)
+    }
+
+    @Test func explainRefusesPasswordAsArgument() throws {
+        let r = try Pwguard.run(["explain", "--account", "bob", "--password", "x"], stdin: Array("x".utf8))
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("Unknown option") || r.stderr.contains("unknown option") || r.stderr.contains("Error"))
+    }
+
+    @Test func rulesListsEveryRuleWithExamples() throws {
+        let r = try Pwguard.run(["rules", "--json"], stdin: [])
+        #expect(r.status == 0)
+        let arr = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        #expect(arr.count >= 20)
+        for rule in arr {
+            let examples = try #require(rule["examples"] as? [[String: Any]])
+            #expect(!examples.isEmpty, "\(rule["id"] ?? "?") has no examples")
+        }
+        let text = try Pwguard.run(["rules", "length"], stdin: [])
+        #expect(text.stdout.contains("length"))
+        #expect(text.stdout.contains("examples:"))
+    }
+
+    @Test func configCheckAcceptsShippedExamples() throws {
+        for file in ["samba-examples/pwguard.toml", "samba-examples/nist-800-63b.toml"] {
+            let r = try Pwguard.run(["config", "check", Pwguard.packageRoot + "/" + file], stdin: [])
+            #expect(r.status == 0, "\(file): \(r.stderr)")
+            #expect(r.stdout.contains("valid"))
+        }
+    }
+
+    @Test func configCheckReportsFileLineAndKey() throws {
+        let cfg = try Pwguard.writeTemp("broken.toml", """
+            default_policy = "all"
+
+            [[policy]]
+            name = "all"
+            [[policy.rule_set]]
+            [[policy.rule_set.rule]]
+            id = "length"
+            min = "eight"
+            """)
+        let r = try Pwguard.run(["config", "check", cfg], stdin: [])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("broken.toml:8"))
+        #expect(r.stderr.contains("min"))
+    }
+
+    @Test func showDefaultIsAValidConfig() throws {
+        let r = try Pwguard.run(["config", "show-default"], stdin: [])
+        #expect(r.status == 0)
+        let path = try Pwguard.writeTemp("default.toml", r.stdout)
+        let c = try Pwguard.run(["config", "check", path], stdin: [])
+        #expect(c.status == 0, "\(c.stderr)")
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+
+/// The contract Samba relies on, tested on the real binary: stdin, environment, exit status, no stdout,
+/// exactly one syslog event, never the password in it.
+@Suite(.serialized) struct CheckContractTests {
+    @Test func weakPasswordIsRejectedWithoutConfig() throws {
+        let r = try Pwguard.check("Password1")
+        #expect(r.status == 1)
+        #expect(r.stdout.isEmpty)
+        #expect(r.log.count == 1)
+        let line = try #require(r.log.first)
+        #expect(line.contains("account=maryjones"))
+        #expect(line.contains("verdict=reject"))
+        #expect(line.contains("policy=default"))
+        #expect(!line.contains("Password1"))
+        // authpriv (10) * 8 + notice (5) = 85
+        #expect(line.hasPrefix("<85>pwguard["))
+    }
+
+    @Test func strongPasswordIsAccepted() throws {
+        let r = try Pwguard.check("Vx9-Kelp-Zorbu-Frimt")
+        #expect(r.status == 0)
+        #expect(r.stdout.isEmpty)
+        #expect(r.log.count == 1)
+        #expect(r.log.first?.contains("verdict=accept") == true)
+        #expect(r.log.first?.contains("Vx9-Kelp-Zorbu-Frimt") == false)
+    }
+
+    @Test func accountNameIsRejectedByDefaultPolicy() throws {
+        let r = try Pwguard.check("Maryjones#2024x", account: "maryjones")
+        #expect(r.status == 1)
+        #expect(r.log.first?.contains("windows_complexity") == true)
+    }
+
+    @Test func displayNameTokenIsRejected() throws {
+        let r = try Pwguard.check("Qz-Jones-88x", account: "mj", extraEnv: ["SAMBA_CPS_FULL_NAME": "Mary Jones"])
+        #expect(r.status == 1)
+    }
+
+    @Test func oneTrailingNewlineIsStripped() throws {
+        // With the newline kept, the password would be 21 characters containing a control character;
+        // either way it must be judged as "Vx9-Kelp-Zorbu-Frimt".
+        for suffix in ["\n", "\r\n"] {
+            let r = try Pwguard.run(["explain", "--account", "bob", "--json"], stdin: Array(("Vx9-Kelp-Zorbu-Frimt" + suffix).utf8))
+            #expect(r.status == 0)
+            #expect(r.stdout.contains("\"password_length\": 20"))
+        }
+        let two = try Pwguard.run(["explain", "--account", "bob", "--json"], stdin: Array("Vx9-Kelp-Zorbu-Frimt\n\n".utf8))
+        #expect(two.stdout.contains("\"password_length\": 21"))
+    }
+
+    @Test func missingAccountNameIsUsageError() throws {
+        let r = try Pwguard.check("Vx9-Kelp-Zorbu-Frimt", account: nil)
+        #expect(r.status == 2)
+        #expect(r.stdout.isEmpty)
+        #expect(r.log.first?.contains("SAMBA_CPS_ACCOUNT_NAME") == true)
+    }
+
+    @Test func invalidUTF8IsRejected() throws {
+        let r = try Pwguard.run(["check"], stdin: [0x50, 0xFF, 0xFE, 0x41], env: ["SAMBA_CPS_ACCOUNT_NAME": "bob"])
+        #expect(r.status == 4)
+        #expect(r.log.first?.contains("not valid UTF-8") == true)
+    }
+
+    @Test func oversizeInputIsRejected() throws {
+        let r = try Pwguard.run(["check"], stdin: Array(repeating: 0x61, count: 5000), env: ["SAMBA_CPS_ACCOUNT_NAME": "bob"])
+        #expect(r.status == 4)
+        #expect(r.log.first?.contains("longer than 1024 bytes") == true)
+        // Samba's longest generated password (~250 bytes) is fine
+        let ok = try Pwguard.run(["check"], stdin: Array(("Aa1!" + String(repeating: "x7Q-", count: 62)).utf8), env: ["SAMBA_CPS_ACCOUNT_NAME": "bob"])
+        #expect(ok.status != 4)
+    }
+
+    @Test func nulByteIsRejected() throws {
+        let r = try Pwguard.run(["check"], stdin: Array("Vx9-Kelp".utf8) + [0] + Array("Zorbu".utf8), env: ["SAMBA_CPS_ACCOUNT_NAME": "bob"])
+        #expect(r.status == 4)
+    }
+
+    @Test func stdinThatNeverClosesHitsTheDeadline() throws {
+        let r = try Pwguard.run(["check"], stdin: nil, env: ["SAMBA_CPS_ACCOUNT_NAME": "bob"], closeStdin: false)
+        #expect(r.status == 3)
+        #expect(r.seconds < 0.95, "must finish before Samba's 1 s warning; took \(r.seconds) s")
+        #expect(r.log.first?.contains("cause=deadline") == true)
+    }
+
+    @Test func deadlineWithOnErrorAcceptAccepts() throws {
+        let cfg = try Pwguard.writeTemp("open.toml", """
+            on_error = "accept"
+            deadline_ms = 100
+            default_policy = "all"
+            [[policy]]
+            name = "all"
+            [[policy.rule_set]]
+            [[policy.rule_set.rule]]
+            id = "length"
+            min = 8
+            """)
+        let r = try Pwguard.run(["check", "--config", cfg], stdin: nil, env: ["SAMBA_CPS_ACCOUNT_NAME": "bob"], closeStdin: false)
+        #expect(r.status == 0)
+        #expect(r.seconds < 0.5)
+        #expect(r.log.first?.contains("verdict=accept-on-error") == true)
+    }
+
+    @Test func missingConfigFailsClosed() throws {
+        let r = try Pwguard.check("Vx9-Kelp-Zorbu-Frimt", args: ["--config", "/nonexistent/pwguard.toml"])
+        #expect(r.status == 2)
+        #expect(r.log.first?.contains("/nonexistent/pwguard.toml") == true)
+        #expect(r.log.first?.contains("cause=config") == true)
+    }
+
+    @Test func invalidConfigFailsClosedAndNamesLineAndKey() throws {
+        let cfg = try Pwguard.writeTemp("bad.toml", """
+            default_policy = "all"
+            [[policy]]
+            name = "all"
+            [[policy.rule_set]]
+            [[policy.rule_set.rule]]
+            id = "length"
+            minimum = 8
+            """)
+        let r = try Pwguard.check("Vx9-Kelp-Zorbu-Frimt", args: ["--config", cfg])
+        #expect(r.status == 2)
+        let line = try #require(r.log.first)
+        #expect(line.contains("bad.toml:7"))
+        #expect(line.contains("minimum"))
+    }
+
+    @Test func monitorModeAcceptsAndLogsWhatItWouldHaveDone() throws {
+        let cfg = try Pwguard.writeTemp("monitor.toml", """
+            default_policy = "watch"
+            [[policy]]
+            name = "watch"
+            mode = "monitor"
+            [[policy.rule_set]]
+            [[policy.rule_set.rule]]
+            id = "length"
+            min = 30
+            """)
+        let r = try Pwguard.check("Vx9-Kelp-Zorbu-Frimt", args: ["--config", cfg])
+        #expect(r.status == 0)
+        #expect(r.log.first?.contains("verdict=accept-monitor") == true)
+        #expect(r.log.first?.contains("failed=length") == true)
+    }
+
+    @Test func noMatchingPolicyAndNoDefaultIsNotChecked() throws {
+        let cfg = try Pwguard.writeTemp("scoped.toml", """
+            [[policy]]
+            name = "only-bob"
+            [policy.applies_to]
+            accounts = { block = ["bob"] }
+            [[policy.rule_set]]
+            [[policy.rule_set.rule]]
+            id = "length"
+            min = 30
+            """)
+        let r = try Pwguard.check("short", account: "alice", args: ["--config", cfg])
+        #expect(r.status == 0)
+        #expect(r.log.first?.contains("verdict=accept-not-checked") == true)
+        let bob = try Pwguard.check("short", account: "bob", args: ["--config", cfg])
+        #expect(bob.status == 1)
+    }
+
+    @Test func wholePasswordMatchesAreNotLogged() throws {
+        let r = try Pwguard.check("iloveyou", account: "bob")
+        #expect(r.status == 1)
+        let line = try #require(r.log.first)
+        #expect(!line.contains("iloveyou"))
+        #expect(line.contains("(whole password)") || !line.contains("matched="))
+    }
+
+    @Test func unknownArgumentIsUsageError() throws {
+        let r = try Pwguard.check("Vx9-Kelp-Zorbu-Frimt", args: ["--bogus"])
+        #expect(r.status == 2)
+    }
+}

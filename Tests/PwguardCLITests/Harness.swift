@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// Runs the built `pwguard` binary as a subprocess, the way Samba does: password on stdin, identity in
+/// the environment, and a private syslog socket (PWGUARD_LOG_SOCKET) to capture the one event.
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var log: [String]
+    var seconds: Double
+}
+
+enum Pwguard {
+    /// The binary built beside the test bundle.
+    static var binary: String {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for dir in [bundle, bundle.deletingLastPathComponent()] {
+            let p = dir.appendingPathComponent("pwguard").path
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return bundle.appendingPathComponent("pwguard").path
+    }
+
+    static var packageRoot: String {
+        // Tests/PwguardCLITests/Harness.swift -> package root
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    /// Runs pwguard. `stdin` nil keeps stdin open and never writes (a writer that never closes).
+    static func run(
+        _ args: [String], stdin: [UInt8]?, env: [String: String] = [:], closeStdin: Bool = true
+    ) throws -> Run {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pwguard-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sockPath = dir.appendingPathComponent("log.sock").path
+        let sock = try LogSocket(path: sockPath)
+        defer { sock.close() }
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        var environment = ["PATH": "/usr/bin:/bin", "PWGUARD_LOG_SOCKET": sockPath]
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
+        p.standardInput = inPipe
+        p.standardOutput = outPipe
+        p.standardError = errPipe
+        let t0 = Date()
+        try p.run()
+        if let stdin { inPipe.fileHandleForWriting.write(Data(stdin)) }
+        if closeStdin && stdin != nil { try inPipe.fileHandleForWriting.close() }
+        let out = outPipe.fileHandleForReading.readDataToEndOfFile()
+        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let seconds = Date().timeIntervalSince(t0)
+        if !closeStdin || stdin == nil { try? inPipe.fileHandleForWriting.close() }
+        return Run(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                   stderr: String(decoding: err, as: UTF8.self), log: sock.drain(), seconds: seconds)
+    }
+
+    static func check(_ password: String, account: String? = "maryjones", extraEnv: [String: String] = [:], args: [String] = []) throws -> Run {
+        var env = extraEnv
+        if let account { env["SAMBA_CPS_ACCOUNT_NAME"] = account }
+        return try run(["check"] + args, stdin: Array(password.utf8), env: env)
+    }
+
+    static func writeTemp(_ name: String, _ text: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pwguard-cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
+
+/// A unix datagram socket standing in for /dev/log.
+final class LogSocket {
+    let fd: Int32
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if rc != 0 { throw POSIXError(.EADDRINUSE) }
+        _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+    }
+
+    func drain() -> [String] {
+        var out: [String] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &buf, buf.count, 0)
+            if n <= 0 { break }
+            out.append(String(decoding: buf[0..<n], as: UTF8.self))
+        }
+        return out
+    }
+
+    func close() { _ = Glibc.close(fd) }
+}
