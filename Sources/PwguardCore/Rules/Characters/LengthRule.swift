@@ -24,9 +24,7 @@ public struct LengthRule: PasswordRule {
     let max: Int?
 
     public init(_ p: RuleParameters, resources: Resources) throws {
-        min = try p.int("min", default: 8, min: 0)
-        max = try p.optionalInt("max", min: 1)
-        if let max, max < min { throw p.error("max", "must not be less than min (\(min))") }
+        (min, max) = try countRange(p, minDefault: { _ in 8 }, maxAtLeast: 1)
     }
 
     public func evaluate(_ c: Candidate) -> RuleOutcome {
