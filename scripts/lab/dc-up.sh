@@ -99,7 +99,7 @@ rm -f "$DC/run/samba.pid"
 # setsid/nsenter/unshare/sh all exec, so $! is samba's own pid.
 t=$(now_us)
 (
-    for fd in /proc/$BASHPID/fd/*; do
+    for fd in "/proc/$BASHPID/fd/"*; do
         fd=${fd##*/}
         [ "$fd" -gt 2 ] && eval "exec $fd>&-"
     done 2>/dev/null

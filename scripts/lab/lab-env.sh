@@ -109,7 +109,7 @@ lab_running() {
 # lab_use_cps LINE: restart the DC (same domain, same process model and log level unless MODEL or
 # LOGLEVEL say otherwise) unless it already runs with exactly LINE
 lab_use_cps() {
-    local want=${1:-} cur_cps= cur_model=prefork cur_loglevel=
+    local want=${1:-} cur_cps='' cur_model=prefork cur_loglevel=''
     if [ -f "$LAB/dc.env" ]; then
         cur_cps=$(. "$LAB/dc.env" && printf %s "${DC_CPS:-}")
         cur_model=$(. "$LAB/dc.env" && printf %s "${DC_MODEL:-prefork}")
