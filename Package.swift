@@ -25,13 +25,15 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "PwguardCore"),
         .target(name: "PwguardConfig", dependencies: ["PwguardCore", "TOMLKit"]),
-        .target(name: "PwguardCheck", dependencies: ["PwguardCore", "PwguardConfig"]),
+        .target(name: "CProcess"),
+        .target(name: "PwguardCheck", dependencies: ["PwguardCore", "PwguardConfig", "CProcess"]),
         .target(name: "PwguardCLI", dependencies: [
             "PwguardCore", "PwguardConfig", "PwguardCheck",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "pwguard", dependencies: ["PwguardCheck", "PwguardCLI"]),
         .testTarget(name: "PwguardCoreTests", dependencies: ["PwguardCore", "PwguardConfig"]),
+        .testTarget(name: "PwguardConfigTests", dependencies: ["PwguardConfig", "PwguardCore"]),
         .testTarget(name: "PwguardCLITests", dependencies: ["pwguard"]),
         // Links the C shims so they build from day one; later issues call them from the product.
         .testTarget(name: "ShimTests", dependencies: ["CCrypto", "CArgon2", "CLDAP"]),

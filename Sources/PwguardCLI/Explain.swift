@@ -70,7 +70,7 @@ struct Explain: ParsableCommand {
         } else {
             print(ExplainReport.text(decision, configuration: configuration), terminator: "")
         }
-        if decision.exitCode != .accepted { throw ExitCode(decision.exitCode.rawValue) }
+        if decision.exitCode != PwguardCheck.ExitCode.accepted { throw ExitCode(decision.exitCode.rawValue) }
     }
 
     /// stdin when piped; a no-echo prompt on the terminal otherwise.

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import PwguardCore
 import PwguardConfig
+import CProcess
 
 /// `pwguard check [--config PATH]`: what Samba's `check password script` runs, once per password change.
 ///
@@ -126,7 +127,7 @@ public enum CheckCommand {
         return decision.exitCode.rawValue
     }
 
-    static func hostName() -> String? {
+    public static func hostName() -> String? {
         var buf = [CChar](repeating: 0, count: 256)
         guard gethostname(&buf, buf.count) == 0 else { return nil }
         let full = String(cString: buf)
@@ -161,7 +162,7 @@ public struct Environment: Sendable {
 public enum Hardening {
     public static func apply() {
         umask(0o077)                      // Samba runs the script with umask 0000
-        _ = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  // no core dump, no ptrace by other users
+        _ = pwguard_set_nondumpable()    // no core dump, no ptrace by other users
         var zero = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &zero)
         signal(SIGPIPE, SIG_IGN)
