@@ -25,7 +25,8 @@ public indirect enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    var typeName: String {
+    /// "a string", "an integer", …: how error messages name the type.
+    public var typeName: String {
         switch self {
         case .string: return "a string"
         case .int: return "an integer"

@@ -1,0 +1,63 @@
+import PwguardCore
+
+extension Configuration {
+    /// The policy used when no configuration file exists, as TOML (`pwguard config show-default` prints it).
+    ///
+    /// Samba stops running its own complexity check once a check password script is configured, so this
+    /// default must never be weaker than Samba without a script: it does what Windows' "Password must meet
+    /// complexity requirements" does, and also refuses short and commonly used passwords.
+    public static let embeddedDefaultTOML = """
+        # pwguard's embedded default policy: used when /etc/pwguard/pwguard.toml does not exist.
+        #
+        # Samba skips its own password complexity check once a "check password script" is configured, so
+        # this default is never weaker than Samba without a script: it keeps Windows' complexity rules and
+        # adds a minimum length and the built-in list of common passwords.
+        # Copy it to /etc/pwguard/pwguard.toml to start your own configuration.
+
+        on_error = "reject"      # fail closed: refuse the change when pwguard cannot decide
+        deadline_ms = 500
+        default_policy = "default"
+
+        [[policy]]
+        name = "default"
+        mode = "enforce"
+
+        [[policy.rule_set]]
+        name = "baseline"
+        require = "all"
+
+        # Windows "Password must meet complexity requirements": 3 of 5 character categories, no account
+        # name, no display-name token of 3 or more characters.
+        [[policy.rule_set.rule]]
+        id = "windows_complexity"
+
+        [[policy.rule_set.rule]]
+        id = "length"
+        min = 8
+
+        # Common passwords, also with substituted characters (P@ssw0rd) and with digits or symbols added
+        # before or after (Password2024!).
+        [[policy.rule_set.rule]]
+        id = "password_dictionary"
+        lists = ["builtin:common-passwords"]
+        substitution = true
+        strip_affixes = true
+
+        """
+
+    private static let embedded: Result<Configuration, ConfigError> = {
+        do {
+            return .success(try parse(text: embeddedDefaultTOML, path: nil))
+        } catch let e as ConfigError {
+            return .failure(e)
+        } catch {
+            return .failure(ConfigError(key: "", message: "\(error)"))
+        }
+    }()
+
+    /// The embedded default configuration (parsed once per process). It throws only if a rule it uses is
+    /// missing from this build, which the test suite rules out.
+    public static func embeddedDefault() throws -> Configuration {
+        try embedded.get()
+    }
+}
