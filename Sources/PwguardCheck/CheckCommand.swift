@@ -166,5 +166,11 @@ public enum Hardening {
         var zero = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &zero)
         signal(SIGPIPE, SIG_IGN)
+        // The deadline relies on SIGALRM: a parent may hand us a blocked signal mask (seen with
+        // Foundation's Process), so unblock it explicitly.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGALRM)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 }

@@ -15,15 +15,28 @@ public struct WordList: Sendable {
         self.words = words
     }
 
+    /// Splits on LF bytes (a CRLF file's "\r\n" is one Character to Swift, so Character splitting
+    /// would miss it) and trims CR, spaces and tabs at both ends of each line.
     public init(name: String, text: Substring) {
         var words: [String] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            var l = line
-            while let last = l.last, last == "\r" || last == " " || last == "\t" { l = l.dropLast() }
-            while let first = l.first, first == " " || first == "\t" { l = l.dropFirst() }
-            if l.isEmpty || l.first == "#" { continue }
-            words.append(String(l))
+        let bytes = text.utf8
+        var lineStart = bytes.startIndex
+        func take(_ line: Substring.UTF8View.SubSequence) {
+            var lo = line.startIndex, hi = line.endIndex
+            while lo < hi, let b = Optional(line[lo]), b == 32 || b == 9 || b == 13 { lo = line.index(after: lo) }
+            while hi > lo, let b = Optional(line[line.index(before: hi)]), b == 32 || b == 9 || b == 13 { hi = line.index(before: hi) }
+            guard lo < hi, line[lo] != UInt8(ascii: "#") else { return }
+            words.append(String(Substring(line[lo..<hi])))
         }
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            if bytes[i] == 10 {
+                take(bytes[lineStart..<i])
+                lineStart = bytes.index(after: i)
+            }
+            i = bytes.index(after: i)
+        }
+        take(bytes[lineStart..<bytes.endIndex])
         self.init(name: name, words: words)
     }
 }

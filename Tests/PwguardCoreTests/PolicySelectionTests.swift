@@ -121,3 +121,11 @@ import Testing
         #expect(r.failures.map(\.ruleID) == ["length"])
     }
 }
+
+/// Word list files: comments, blank lines, CRLF endings and surrounding blanks.
+@Suite struct WordListTests {
+    @Test func parsesLFAndCRLF() {
+        let l = WordList(name: "t", text: "# comment\r\nalpha\r\n  beta \r\n\r\ngamma\ndelta")
+        #expect(l.words == ["alpha", "beta", "gamma", "delta"])
+    }
+}
