@@ -429,6 +429,27 @@ let onePolicy = """
         #expect(Configuration.embeddedDefaultTOML.contains("id = \"windows_complexity\""))
     }
 
+    /// The programmatic default (no TOML parsing on the hot path) and the TOML that show-default prints
+    /// are the same policy and decide the same way.
+    @Test func embeddedDefaultMatchesItsTOML() throws {
+        let built = try Configuration.embeddedDefault()
+        let parsed = try Configuration.parse(text: Configuration.embeddedDefaultTOML, path: nil)
+        #expect(built.onError == parsed.onError && built.deadlineMilliseconds == parsed.deadlineMilliseconds)
+        #expect(built.defaultPolicy == parsed.defaultPolicy)
+        #expect(built.policies.map(\.name) == parsed.policies.map(\.name))
+        #expect(built.policies.map(\.mode) == parsed.policies.map(\.mode))
+        #expect(built.policies[0].ruleSets.map(\.name) == parsed.policies[0].ruleSets.map(\.name))
+        #expect(built.policies[0].ruleSets.map(\.requirement) == parsed.policies[0].ruleSets.map(\.requirement))
+        #expect(built.policies[0].rules.map(\.id) == parsed.policies[0].rules.map(\.id))
+        let user = Identity(accountName: "maryjones", displayName: "Mary Jones")
+        for pw in ["Password1", "P@ssw0rd2024!", "Short1!", "Maryjones#2024", "Tangerine-Kettle-42", "Summer2024!", "Vx9-Kelp-Zorbu-Frimt"] {
+            let a = Engine.evaluate(built.policies[0], Candidate(pw, identity: user))
+            let b = Engine.evaluate(parsed.policies[0], Candidate(pw, identity: user))
+            #expect(a.compliant == b.compliant, "\(pw)")
+            #expect(a.failures.map(\.ruleID) == b.failures.map(\.ruleID), "\(pw)")
+        }
+    }
+
     @Test func exampleConfiguration() throws {
         let path = repositoryRoot + "/samba-examples/pwguard.toml"
         let c = try Configuration.load(path: path)
