@@ -38,5 +38,6 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 echo "== integration tests (real Samba AD DC on loopback)"
-swift build -c release --static-swift-stdlib 2>&1 | tail -n 1
-PWGUARD="$(swift build -c release --static-swift-stdlib --show-bin-path)/pwguard" Tests/integration/run.sh
+PWGUARD="$(scripts/build-release.sh | tail -n 1)"
+export PWGUARD
+Tests/integration/run.sh
