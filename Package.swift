@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(name: "pwguard", dependencies: ["PwguardCheck", "PwguardCLI"]),
         .testTarget(name: "PwguardCoreTests", dependencies: ["PwguardCore", "PwguardConfig"]),
         .testTarget(name: "PwguardConfigTests", dependencies: ["PwguardConfig", "PwguardCore"]),
-        .testTarget(name: "PwguardCLITests", dependencies: ["pwguard"]),
+        .testTarget(name: "PwguardCLITests", dependencies: ["pwguard", "PwguardCLI", "PwguardCheck", "PwguardCore", "PwguardConfig"]),
         // Links the C shims so they build from day one; later issues call them from the product.
         .testTarget(name: "ShimTests", dependencies: ["CCrypto", "CArgon2", "CLDAP"]),
     ]
