@@ -7,7 +7,7 @@ import PwguardCore
 import Glibc
 #endif
 
-public let pwguardVersion = "0.1.0"
+
 
 /// The admin's commands. `pwguard check` never reaches this type: main.swift dispatches it first, so
 /// Samba's hot path pays nothing for argument parsing.

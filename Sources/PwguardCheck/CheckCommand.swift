@@ -124,6 +124,23 @@ public enum CheckCommand {
         ev.add("config", config.path ?? "embedded-default")
         ev.add("duration_ms", formatMs(Deadline.milliseconds(since: start)))
         sink.log(decision.verdict == .reject ? .notice : .info, ev.text)
+        if let path = config.log.jsonFile {
+            let failures = decision.result?.failures ?? []
+            let fields: [(String, JSONLog.JSONField)] = [
+                ("time", .string(JSONLog.timestamp())), ("server", .string(facts.server)),
+                ("account", .string(accountName)), ("upn", .string(env.userPrincipalName)),
+                ("policy", .string(decision.policy?.name)), ("mode", .string(decision.policy?.mode.rawValue)),
+                ("verdict", .string(decision.verdict.rawValue)),
+                ("failed", .array(zip(failures, failed).map { r, summary in
+                    [("rule", .string(r.ruleID)), ("list", .string(r.outcome.list)), ("summary", .string(summary))]
+                })),
+                ("config", .string(config.path ?? "embedded-default")),
+                ("duration_ms", .number(formatMs(Deadline.milliseconds(since: start)))), ("version", .string(pwguardVersion)),
+            ]
+            if let problem = JSONLog.append(path, fields: fields) {
+                sink.log(.warning, "event=warning " + base.text + " cause=json_log detail=\(EventLine.quote(problem))")
+            }
+        }
         return decision.exitCode.rawValue
     }
 

@@ -174,3 +174,49 @@ import Testing
         #expect(r.status == 2)
     }
 }
+
+/// The optional JSON-lines event file.
+@Suite struct JSONLogTests {
+    static func config(_ jsonPath: String) throws -> String {
+        try Pwguard.writeTemp("json.toml", """
+            default_policy = "all"
+            [log]
+            json_file = "\(jsonPath)"
+            [[policy]]
+            name = "all"
+            [[policy.rule_set]]
+            [[policy.rule_set.rule]]
+            id = "defined_text"
+            words = ["kelp"]
+            """)
+    }
+
+    @Test func oneObjectPerDecisionWithoutThePassword() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pwguard-json-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let json = dir + "/events.jsonl"
+        let cfg = try Self.config(json)
+        let bad = try Pwguard.check("Vx9-Kelp-Zorbu-Frimt", account: "bob", args: ["--config", cfg])
+        let good = try Pwguard.check("Tangerine-Kettle-42", account: "bob", args: ["--config", cfg])
+        #expect(bad.status == 1 && good.status == 0)
+        let text = try String(contentsOfFile: json, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 2)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(first["verdict"] as? String == "reject")
+        #expect(first["account"] as? String == "bob")
+        #expect((first["failed"] as? [[String: Any]])?.first?["rule"] as? String == "defined_text")
+        #expect(first["version"] != nil && first["duration_ms"] != nil && first["time"] != nil)
+        #expect(!text.contains("Vx9-Kelp-Zorbu-Frimt") && !text.contains("Tangerine-Kettle-42"))
+        let attrs = try FileManager.default.attributesOfItem(atPath: json)
+        #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
+
+    @Test func unwritableFileWarnsButKeepsTheVerdict() throws {
+        let cfg = try Self.config("/proc/pwguard-cannot-write-here.jsonl")
+        let r = try Pwguard.check("Tangerine-Kettle-42", account: "bob", args: ["--config", cfg])
+        #expect(r.status == 0)
+        #expect(r.log.count == 2)
+        #expect(r.log.contains { $0.contains("cause=json_log") })
+    }
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PwguardCore
+
+public let pwguardVersion = "0.1.0"
+
+/// The optional JSON-lines event file (`[log] json_file`): one object per decision, appended with a single
+/// write(2) on an O_APPEND descriptor so concurrent checks never interleave. Created 0600 (the process
+/// umask is 077). A failure to write is reported on syslog and never changes the verdict.
+public enum JSONLog {
+    /// Returns nil on success, or why the line could not be written.
+    public static func append(_ path: String, fields: [(String, JSONField)]) -> String? {
+        let line = render(fields) + "\n"
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if fd < 0 { return "\(path): \(String(cString: strerror(errno)))" }
+        defer { close(fd) }
+        let bytes = Array(line.utf8)
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if n != bytes.count { return "\(path): \(n < 0 ? String(cString: strerror(errno)) : "short write")" }
+        return nil
+    }
+
+    public enum JSONField {
+        case string(String?)
+        case number(String)
+        case array([[(String, JSONField)]])
+    }
+
+    static func render(_ fields: [(String, JSONField)]) -> String {
+        "{" + fields.map { k, v in quote(k) + ":" + value(v) }.joined(separator: ",") + "}"
+    }
+
+    static func value(_ v: JSONField) -> String {
+        switch v {
+        case .string(let s): return s.map(quote) ?? "null"
+        case .number(let n): return n
+        case .array(let a): return "[" + a.map(render).joined(separator: ",") + "]"
+        }
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// Current UTC time as ISO 8601 with milliseconds.
+    public static func timestamp() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        var t = ts.tv_sec
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        func p(_ v: Int32, _ w: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return "\(p(tm.tm_year + 1900, 4))-\(p(tm.tm_mon + 1, 2))-\(p(tm.tm_mday, 2))T\(p(tm.tm_hour, 2)):\(p(tm.tm_min, 2)):\(p(tm.tm_sec, 2)).\(p(Int32(ts.tv_nsec / 1_000_000), 3))Z"
+    }
+}
