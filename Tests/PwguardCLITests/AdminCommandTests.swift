@@ -80,3 +80,33 @@ import Testing
         #expect(c.status == 0, "\(c.stderr)")
     }
 }
+
+/// On a terminal, explain prompts for the password and does not echo it (util-linux `script` gives it a pty).
+@Suite struct ExplainTerminalTests {
+    @Test func promptsWithoutEcho() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-qc", "\(Pwguard.binary) explain --account bob", "/dev/null"]
+        let inPipe = Pipe(), outPipe = Pipe()
+        p.standardInput = inPipe
+        p.standardOutput = outPipe
+        p.standardError = outPipe
+        try p.run()
+        Thread.sleep(forTimeInterval: 1.0)   // let pwguard turn echo off before typing
+        inPipe.fileHandleForWriting.write(Data("Zq7-Secret-Typed\n".utf8))
+        let out = String(decoding: outPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(out.contains("Password (not echoed):"))
+        #expect(out.contains("16 characters (not shown)"))
+        #expect(!out.contains("Zq7-Secret-Typed"))
+    }
+}
+
+@Suite struct GeneratedDocsTests {
+    /// docs/rules.md is `pwguard rules --markdown` (regenerate with scripts/gen-docs.sh).
+    @Test func rulesReferenceIsCurrent() throws {
+        let r = try Pwguard.run(["rules", "--markdown"], stdin: [])
+        let doc = try String(contentsOfFile: Pwguard.packageRoot + "/docs/rules.md", encoding: .utf8)
+        #expect(doc.hasSuffix(r.stdout), "docs/rules.md is stale: run scripts/gen-docs.sh")
+    }
+}
