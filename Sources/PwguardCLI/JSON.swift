@@ -1,3 +1,5 @@
+import PwguardCheck
+
 /// A small JSON value with deterministic output (keys in insertion order), for `--json` outputs.
 public enum JSON: Sendable {
     case string(String)
@@ -46,24 +48,6 @@ public enum JSON: Sendable {
         }
     }
 
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// One string quoting for every JSON pwguard writes (the event file's and the admin commands').
+    public static func quote(_ s: String) -> String { JSONLog.quote(s) }
 }

@@ -85,17 +85,7 @@ import Testing
     }
 
     @Test func deadlineWithOnErrorAcceptAccepts() throws {
-        let cfg = try Pwguard.writeTemp("open.toml", """
-            on_error = "accept"
-            deadline_ms = 100
-            default_policy = "all"
-            [[policy]]
-            name = "all"
-            [[policy.rule_set]]
-            [[policy.rule_set.rule]]
-            id = "length"
-            min = 8
-            """)
+        let cfg = try Pwguard.oneRuleConfig("open.toml", top: "on_error = \"accept\"\ndeadline_ms = 100", rule: "id = \"length\"")
         let r = try Pwguard.run(["check", "--config", cfg], stdin: nil, env: ["SAMBA_CPS_ACCOUNT_NAME": "bob"], closeStdin: false)
         #expect(r.status == 0)
         #expect(r.seconds < 0.5)
@@ -127,16 +117,7 @@ import Testing
     }
 
     @Test func monitorModeAcceptsAndLogsWhatItWouldHaveDone() throws {
-        let cfg = try Pwguard.writeTemp("monitor.toml", """
-            default_policy = "watch"
-            [[policy]]
-            name = "watch"
-            mode = "monitor"
-            [[policy.rule_set]]
-            [[policy.rule_set.rule]]
-            id = "length"
-            min = 30
-            """)
+        let cfg = try Pwguard.oneRuleConfig("monitor.toml", mode: "monitor", rule: "id = \"length\"\nmin = 30")
         let r = try Pwguard.check("Vx9-Kelp-Zorbu-Frimt", args: ["--config", cfg])
         #expect(r.status == 0)
         #expect(r.log.first?.contains("verdict=accept-monitor") == true)
@@ -178,17 +159,7 @@ import Testing
 /// The optional JSON-lines event file.
 @Suite struct JSONLogTests {
     static func config(_ jsonPath: String) throws -> String {
-        try Pwguard.writeTemp("json.toml", """
-            default_policy = "all"
-            [log]
-            json_file = "\(jsonPath)"
-            [[policy]]
-            name = "all"
-            [[policy.rule_set]]
-            [[policy.rule_set.rule]]
-            id = "defined_text"
-            words = ["kelp"]
-            """)
+        try Pwguard.oneRuleConfig("json.toml", top: "[log]\njson_file = \"\(jsonPath)\"", rule: "id = \"defined_text\"\nwords = [\"kelp\"]")
     }
 
     @Test func oneObjectPerDecisionWithoutThePassword() throws {

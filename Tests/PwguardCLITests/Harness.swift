@@ -67,6 +67,20 @@ enum Pwguard {
         return try run(["check"] + args, stdin: Array(password.utf8), env: env)
     }
 
+    /// A configuration with one default policy holding one rule set with one rule (`rule`: its TOML lines).
+    static func oneRuleConfig(_ name: String, top: String = "", mode: String = "enforce", rule: String) throws -> String {
+        try writeTemp(name, """
+            default_policy = "p"
+            \(top)
+            [[policy]]
+            name = "p"
+            mode = "\(mode)"
+            [[policy.rule_set]]
+            [[policy.rule_set.rule]]
+            \(rule)
+            """)
+    }
+
     static func writeTemp(_ name: String, _ text: String) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pwguard-cfg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
