@@ -37,8 +37,13 @@ setup_file() {
         command -v swift >/dev/null 2>&1 || PATH="/opt/swift/usr/bin:$PATH"
         command -v swift >/dev/null 2>&1 ||
             { echo "PWGUARD is not set and swift is not installed: set PWGUARD=/path/to/pwguard"; return 1; }
-        ( cd "$REPO_ROOT" && swift build -c release -Xswiftc -static-executable --scratch-path .build-static ) 2>&1 |
-            tail -n 5
+        if ! ( cd "$REPO_ROOT" && swift build -c release -Xswiftc -static-executable --scratch-path .build-static ) \
+                > "$LAB/pwguard-build.log" 2>&1; then
+            tail -n 30 "$LAB/pwguard-build.log"
+            echo "building pwguard failed (full log: $LAB/pwguard-build.log); or set PWGUARD=/path/to/pwguard"
+            return 1
+        fi
+        tail -n 1 "$LAB/pwguard-build.log"
         bin=$REPO_ROOT/.build-static/release/pwguard
     fi
     [ -x "$bin" ] || { echo "PWGUARD=$bin is not an executable file"; return 1; }
@@ -59,7 +64,6 @@ setup_file() {
     setsid python3 "$FIXTURES/log-listener.py" "$PG_SOCK" "$PG_EVENTS" "$$" \
         < /dev/null > /dev/null 2>&1 &
     echo $! > "$PG_LISTENER_PID"
-    local i
     for _ in $(seq 1 50); do [ -S "$PG_SOCK" ] && break; sleep 0.1; done
     [ -S "$PG_SOCK" ] || { echo "log listener did not create $PG_SOCK"; return 1; }
     echo "log listener pid $(cat "$PG_LISTENER_PID") on $PG_SOCK -> $PG_EVENTS"
