@@ -116,13 +116,22 @@ public final class Resources: @unchecked Sendable {
         return (reference, text)
     }
 
+    /// The built-in list `reference` names (as `builtinText` resolves it) in the layout its generator wrote, for
+    /// `WholeWordIndex`, which then indexes nothing at run time.
+    func builtinGrouped(_ reference: String) -> (name: String, list: GroupedWordList)? {
+        if inline[reference] != nil { return nil }
+        let path = listPaths[reference] ?? reference
+        guard path.hasPrefix("builtin:"), let list = BuiltinLists.grouped(String(path.dropFirst("builtin:".count))) else { return nil }
+        return (reference, list)
+    }
+
     private func load(_ path: String, name: String) throws -> WordList {
         if path.hasPrefix("builtin:") {
             let builtinName = String(path.dropFirst("builtin:".count))
-            guard let text = BuiltinLists.text(builtinName) else {
+            guard let words = BuiltinLists.words(builtinName) else {
                 throw FileError(path: path, reason: "no built-in list of that name (known: \(BuiltinLists.names.joined(separator: ", ")))")
             }
-            return WordList(name: path, text: Substring(text))
+            return WordList(name: path, words: words)
         }
         var full = path
         if !path.hasPrefix("/"), let base = baseDirectory { full = base + "/" + path }

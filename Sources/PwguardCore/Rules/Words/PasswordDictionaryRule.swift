@@ -1,8 +1,9 @@
 /// Seed 001 "Passwords Section": the whole password must not be a listed (known weak or compromised) password.
 ///
 /// The embedded default policy uses this rule with the bundled list, so both building it and checking a
-/// password are kept cheap: entries are indexed once, by length, in sorted flat arrays (`WholeWordIndex`),
-/// and a password is looked up with a handful of binary searches, whatever its substitutions.
+/// password are kept cheap: entries are grouped by length in sorted rows (`WholeWordIndex`; the bundled list
+/// is compiled in already grouped, so building the rule indexes nothing), and a password is looked up with a
+/// handful of binary searches, whatever its substitutions.
 public struct PasswordDictionaryRule: PasswordRule {
     public static let id = "password_dictionary"
     public static let summary = "Rejects passwords that are, as a whole, on a list of known weak or compromised passwords."

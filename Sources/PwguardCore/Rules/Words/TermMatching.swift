@@ -135,8 +135,8 @@ enum TermSources {
         return entries
     }
 
-    /// Like `read`, but keeps each list apart and, with `rawBuiltins`, hands built-in lists over as their
-    /// text (for `WholeWordIndex`, which indexes them from their bytes).
+    /// Like `read`, but keeps each list apart and, with `rawBuiltins`, hands built-in lists over in the layout
+    /// their generator wrote (for `WholeWordIndex`, which then has nothing to index).
     static func sources(
         _ p: RuleParameters, _ resources: Resources, defaultLists: [String] = [], required: Bool = false,
         rawBuiltins: Bool
@@ -145,8 +145,8 @@ enum TermSources {
         let words = try p.strings("words")
         if !words.isEmpty { out.append(.entries(words.map { TermEntry(text: $0, list: nil) })) }
         for ref in try p.strings("lists", default: defaultLists) {
-            if rawBuiltins, let b = resources.builtinText(ref) {
-                out.append(.text(name: b.name, text: b.text))
+            if rawBuiltins, let b = resources.builtinGrouped(ref) {
+                out.append(.grouped(name: b.name, list: b.list))
                 continue
             }
             let list: WordList
@@ -416,10 +416,10 @@ extension FoldedText {
 
 // MARK: - Whole-password index
 
-/// A list for `WholeWordIndex`: entries as strings, or a built-in list's text, indexed in place.
+/// A list for `WholeWordIndex`: entries as strings, or a built-in list as its generator laid it out.
 enum ListSource: Sendable {
     case entries([TermEntry])
-    case text(name: String, text: String)
+    case grouped(name: String, list: GroupedWordList)
 }
 
 /// Rows of one length, sorted, read column by column by a trie walk.
@@ -479,37 +479,23 @@ private struct FlatRows: SortedRows {
     @inline(__always) func value(_ row: Int, _ column: Int) -> UInt32 { flat[row * length + column] }
 }
 
-/// Lines of a list's text, read in place: rows `first..<first+count` of a flat array of line offsets.
-private struct TextRows: SortedRows {
+/// One length's group of a `GroupedWordList`, read in place: row i at `first + i * (length + 1)`.
+private struct GroupRows: SortedRows {
     let length: Int
-    let bytes: UnsafeBufferPointer<UInt8>
-    let offsets: UnsafeBufferPointer<Int32>
-    var count: Int { offsets.count }
-    @inline(__always) func value(_ row: Int, _ column: Int) -> UInt32 { UInt32(bytes[Int(offsets[row]) + column]) }
-}
-
-/// A list's text indexed in place: the offset of every line, grouped by length, each group sorted.
-private struct LineTable: Sendable {
-    /// Line offsets, lines of length L at `offsets[starts[L]..<starts[L + 1]]`.
-    var offsets: [Int32] = []
-    var starts: [Int] = [0]
-
-    func rows(_ length: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ body: (TextRows) -> Void) {
-        guard length + 1 < starts.count, starts[length] < starts[length + 1] else { return }
-        offsets.withUnsafeBufferPointer { o in
-            body(TextRows(length: length, bytes: bytes, offsets: UnsafeBufferPointer(rebasing: o[starts[length]..<starts[length + 1]])))
-        }
-    }
+    let count: Int
+    let first: UnsafePointer<UInt8>
+    @inline(__always) func row(_ row: Int) -> UnsafePointer<UInt8> { first + row * (length + 1) }
+    @inline(__always) func value(_ row: Int, _ column: Int) -> UInt32 { UInt32(self.row(row)[column]) }
 }
 
 /// Finds a whole password (or a slice of it) in lists of thousands of entries in microseconds. Entries are
-/// grouped by length into sorted rows; a built-in list's text is not copied at all: one pass records where
-/// each line starts (a line with upper-case or non-ASCII characters is copied and folded instead), which
-/// keeps building the index for the bundled 20,000-word list to a fraction of a millisecond.
+/// grouped by length into sorted rows. A built-in list comes already grouped and sorted by its generator
+/// (`GroupedWordList`) and is searched in place, so building the index for the bundled 20,000-word list costs
+/// nothing; its few entries that are not their own folded form, if any, are copied and folded instead.
 struct WholeWordIndex: Sendable {
     private enum Part: Sendable {
         case flat(entries: [TermEntry], rows: [FlatRows])
-        case text(name: String, text: String, lines: LineTable)
+        case grouped(name: String, list: GroupedWordList)
     }
 
     private let parts: [Part]
@@ -520,10 +506,12 @@ struct WholeWordIndex: Sendable {
             switch source {
             case .entries(let entries):
                 parts.append(Self.flatPart(entries, caseSensitive: caseSensitive))
-            case .text(let name, var text):
-                let (lines, others) = text.withUTF8 { Self.lineTable($0, name: name, caseSensitive: caseSensitive) }
-                parts.append(.text(name: name, text: text, lines: lines))
-                if !others.isEmpty { parts.append(Self.flatPart(others, caseSensitive: caseSensitive)) }
+            case .grouped(let name, let list):
+                parts.append(.grouped(name: name, list: list))
+                let others = list.otherEntries()
+                if !others.isEmpty {
+                    parts.append(Self.flatPart(others.map { TermEntry(text: $0, list: name) }, caseSensitive: caseSensitive))
+                }
             }
         }
         self.parts = parts
@@ -551,59 +539,6 @@ struct WholeWordIndex: Sendable {
         return .flat(entries: entries, rows: rows)
     }
 
-    /// The lines whose bytes are already their folded form, by length and sorted; the other lines as entries.
-    /// Flat arrays and a counting sort by length: this runs on every check with the default policy.
-    private static func lineTable(
-        _ bytes: UnsafeBufferPointer<UInt8>, name: String, caseSensitive: Bool
-    ) -> (LineTable, [TermEntry]) {
-        // offset, length pairs in file order (a line takes at least 2 bytes with its newline)
-        let found = UnsafeMutablePointer<Int32>.allocate(capacity: bytes.count + 2)
-        defer { found.deallocate() }
-        var n = 0
-        let maxLength = 255
-        var counts = [Int](repeating: 0, count: maxLength + 1)
-        var others: [TermEntry] = []
-        counts.withUnsafeMutableBufferPointer { counts in
-            TermSources.forEachLine(bytes) { a, b in
-                var plain = b - a <= maxLength
-                for i in a..<b where bytes[i] >= 0x80 || (!caseSensitive && bytes[i] >= 0x41 && bytes[i] <= 0x5A) {
-                    plain = false
-                    break
-                }
-                guard plain else {
-                    let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self)
-                    others.append(TermEntry(text: line, list: name))
-                    return
-                }
-                counts[b - a] += 1
-                found[n] = Int32(a)
-                found[n + 1] = Int32(b - a)
-                n += 2
-            }
-        }
-        while counts.count > 1 && counts[counts.count - 1] == 0 { counts.removeLast() }
-        var table = LineTable()
-        for c in counts { table.starts.append(table.starts[table.starts.count - 1] + c) }
-        var next = Array(table.starts.dropLast())
-        table.offsets = [Int32](repeating: 0, count: n / 2)
-        table.offsets.withUnsafeMutableBufferPointer { out in
-            for k in stride(from: 0, to: n, by: 2) {
-                let length = Int(found[k + 1])
-                out[next[length]] = found[k]
-                next[length] += 1
-            }
-        }
-        for length in counts.indices where counts[length] > 1 {
-            var order: [Int]?
-            table.rows(length, bytes) { order = $0.sortingOrder() }
-            if let order {
-                let group = Array(table.offsets[table.starts[length]..<table.starts[length + 1]])
-                for (i, j) in order.enumerated() { table.offsets[table.starts[length] + i] = group[j] }
-            }
-        }
-        return (table, others)
-    }
-
     /// The entry equal to `text.sets[range]` (any candidate of each position), or nil. Lists are searched in
     /// order: the first list with the entry is reported.
     func lookup(_ text: FoldedText, _ range: Range<Int>) -> TermEntry? {
@@ -614,15 +549,14 @@ struct WholeWordIndex: Sendable {
             case .flat(let entries, let rows):
                 guard length < rows.count, let row = rows[length].find(text.sets, range.lowerBound) else { continue }
                 return entries[Int(rows[length].ids[row])]
-            case .text(let name, var source, let lines):
+            case .grouped(let name, let list):
+                let count = list.rowCount(length)
+                guard count > 0 else { continue }
+                var source = list.text
                 let found: String? = source.withUTF8 { bytes in
-                    var hit: String?
-                    lines.rows(length, bytes) { rows in
-                        guard let row = rows.find(text.sets, range.lowerBound) else { return }
-                        let a = Int(rows.offsets[row])
-                        hit = String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<(a + length)]), as: UTF8.self)
-                    }
-                    return hit
+                    let rows = GroupRows(length: length, count: count, first: bytes.baseAddress! + Int(list.groupStart[length]))
+                    guard let row = rows.find(text.sets, range.lowerBound) else { return nil }
+                    return String(decoding: UnsafeBufferPointer(start: rows.row(row), count: length), as: UTF8.self)
                 }
                 if let found { return TermEntry(text: found, list: name) }
             }
