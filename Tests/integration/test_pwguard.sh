@@ -12,6 +12,7 @@
 #   - every change path: a password the default policy refuses is refused by the client (and does not
 #     work for a login), a strong one is set and works (LDAP simple bind and Kerberos);
 #   - the account-name and display-name rules; a configured policy refuses what the default accepts;
+#     a configuration pwguard cannot load refuses every change (fails closed, whatever on_error says);
 #   - exactly one event per check, with the account and the verdict, in the order of the changes;
 #   - no rejected password is written anywhere under $LAB (events, logs, the DC's databases).
 
@@ -96,7 +97,7 @@ pg_field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; 
 
 # pg_expect_event MARK ACCOUNT VERDICT [CONFIG [ERE]]: since MARK pwguard sent exactly one event, a check
 # of ACCOUNT with VERDICT (reject: severity notice, accept: info) under CONFIG (default $PG_EXPECT_CONFIG,
-# else embedded-default),
+# else embedded-default; '*': any),
 # decided well within the deadline, and matching ERE if given. The line is left in PG_LINE.
 pg_expect_event() {
     local mark=$1 acct=$2 verdict=$3 config=${4:-${PG_EXPECT_CONFIG:-embedded-default}} ere=${5:-}
@@ -120,7 +121,7 @@ pg_expect_event() {
     assert_match "event format" '^<[0-9]+>pwguard\[[0-9]+\]: event=check ' "$lines"
     assert_eq "event account" "$acct" "$(pg_field "$lines" account)"
     assert_eq "event verdict" "$verdict" "$(pg_field "$lines" verdict)"
-    assert_eq "event config" "$config" "$(pg_field "$lines" config)"
+    [ "$config" = '*' ] || assert_eq "event config" "$config" "$(pg_field "$lines" config)"
     case $verdict in reject) pri='<85>' ;; *) pri='<86>' ;; esac    # authpriv.notice / authpriv.info
     assert_eq "event priority" "$pri" "${lines%%pwguard*}"
     ms=$(pg_field "$lines" duration_ms)
@@ -285,6 +286,27 @@ test_pwguard_config_file() {
     can_login "$user" 'Hq3-Wend-Osprel-Tamv' both
 }
 
+# a configuration pwguard cannot load fails closed: every change is refused (exit 2), with an error event
+test_pwguard_broken_config_fails_closed() {
+    local user=pg_broken mark lines
+    PG_EXPECT_CONFIG='*' pg_new_user "$user" 'Init-Qw7-Plomb-Bk'      # under whichever script line runs now
+    printf '# broken on purpose by test_pwguard.sh\non_error = "accept"\nno_such_key = 1\n' > "$LAB/broken.toml"
+    lab_use_cps "PWGUARD_LOG_SOCKET=$PG_SOCK exec $PG_BIN check --config $LAB/broken.toml" ||
+        fail "cannot restart the DC with the broken configuration"
+    mark=$(pg_mark)
+    expect_refused "LDAP reset while the configuration is broken" pw_ldap_reset "$user" 'Vx9-Kelp-Zorbu-Frimt-Bk'
+    assert_match "refusal" '0000052D' "$LAB_OUT"
+    for _ in $(seq 1 100); do [ "$(pg_mark)" -gt "$mark" ] && break; sleep 0.03; done
+    sleep 0.05
+    lines=$(pg_since "$mark")
+    assert_match "error event (severity err, cause config, on_error ignored)" \
+        "^<83>pwguard\\[[0-9]+\\]: event=error account=$user cause=config detail=\".*no_such_key.*\" verdict=reject\$" "$lines"
+    assert_eq "events for the refused change" 1 "$(printf '%s\n' "$lines" | grep -c '^')"
+    printf '%s reject\n' "$user" >> "$PG_EXPECTED"
+    cannot_login "$user" 'Vx9-Kelp-Zorbu-Frimt-Bk' kinit
+    can_login "$user" 'Init-Qw7-Plomb-Bk' kinit
+}
+
 # every check the tests caused logged exactly one event, in order, and nothing else was logged
 test_pwguard_one_event_per_check() {
     local want got
@@ -298,7 +320,7 @@ test_pwguard_one_event_per_check() {
         fail "events.log does not hold exactly one event per check"
     fi
     diag "$(wc -l < "$PG_EVENTS") events, longest check $(sed -n 's/.* duration_ms=\([0-9.]*\).*/\1/p' "$PG_EVENTS" | sort -n | tail -n 1) ms"
-    ! grep -q 'event=error' "$PG_EVENTS" || fail "pwguard logged an error event"
+    ! grep 'event=error' "$PG_EVENTS" | grep -vq 'cause=config' || fail "pwguard logged an unexpected error event"
 }
 
 # no password pwguard rejected was written anywhere under $LAB during this file's run (UTF-8 in any
