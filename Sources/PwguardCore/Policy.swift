@@ -110,6 +110,9 @@ public struct Policy: Sendable {
 
     /// Every rule of the policy, in order.
     public var rules: [any PasswordRule] { ruleSets.flatMap(\.rules) }
+
+    /// Whether evaluating this policy needs attributes only the directory has (givenName, sn).
+    public var rulesNeedDirectory: Bool { rules.contains { type(of: $0).usesDirectoryAttributes } }
 }
 
 /// What happens when pwguard cannot decide (bad config, missing list, directory down, deadline).

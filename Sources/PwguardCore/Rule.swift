@@ -20,10 +20,15 @@ public protocol PasswordRule: Sendable {
 
     /// Decides one password. Must be pure and must never put the password into the outcome's `reason`.
     func evaluate(_ candidate: Candidate) -> RuleOutcome
+
+    /// Whether the rule reads identity attributes Samba does not pass (givenName, sn), so `check` must look
+    /// the user up in the directory before evaluating it.
+    static var usesDirectoryAttributes: Bool { get }
 }
 
 extension PasswordRule {
     public var id: String { Self.id }
+    public static var usesDirectoryAttributes: Bool { false }
 }
 
 /// Documentation of one parameter.

@@ -1,5 +1,6 @@
 /// Seed 001 "Username in Password" (First Name): rejects passwords that contain the user's given name.
 public struct GivenNameRule: SingleNameRule {
+    public static let usesDirectoryAttributes = true
     public static let id = "given_name"
     public static let summary = "Rejects passwords that contain the user's first name (givenName)."
     public static let details = """

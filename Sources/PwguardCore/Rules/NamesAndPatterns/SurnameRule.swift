@@ -1,5 +1,6 @@
 /// Seed 001 "Username in Password" (Last Name): rejects passwords that contain the user's surname.
 public struct SurnameRule: SingleNameRule {
+    public static let usesDirectoryAttributes = true
     public static let id = "surname"
     public static let summary = "Rejects passwords that contain the user's last name (sn)."
     public static let details = """

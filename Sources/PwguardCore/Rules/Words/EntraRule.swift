@@ -1,6 +1,7 @@
 /// Seeds 002 and 003: Microsoft Entra Password Protection's algorithm — normalise, fuzzy-match banned terms,
 /// reject the user's names and the tenant name, then score.
 public struct EntraRule: PasswordRule {
+    public static let usesDirectoryAttributes = true
     public static let id = "entra"
     public static let summary = "Scores the password as Microsoft Entra Password Protection does: banned terms count 1 point each."
     public static let details = """
