@@ -10,9 +10,36 @@
 /// Which characters a substituted character may stand for (seed 004's table, the extras of seed 003 and
 /// Entra's 1→l). Keys and values are single characters; values are lower-case letters.
 public struct SubstitutionTable: Sendable, Equatable {
-    public var map: [Unicode.Scalar: [Unicode.Scalar]]
+    /// (substitute, letters) pairs sorted by the substitute's code point. A sorted array rather than a
+    /// Dictionary: the table is built on every check, and instantiating a Dictionary keyed by
+    /// Unicode.Scalar costs a scan of the runtime's conformance records (~0.1 ms in the static binary).
+    public private(set) var entries: [(key: Unicode.Scalar, letters: [Unicode.Scalar])]
 
-    public init(_ map: [Unicode.Scalar: [Unicode.Scalar]]) { self.map = map }
+    public init(_ pairs: [(Unicode.Scalar, [Unicode.Scalar])]) {
+        var merged: [(key: Unicode.Scalar, letters: [Unicode.Scalar])] = []
+        for (k, v) in pairs.sorted(by: { $0.0.value < $1.0.value }) {
+            if let last = merged.last, last.key == k {
+                merged[merged.count - 1].letters = v
+            } else {
+                merged.append((k, v))
+            }
+        }
+        entries = merged.filter { !$0.letters.isEmpty }
+    }
+
+    /// The letters `s` may stand for, or nil.
+    public func letters(for s: Unicode.Scalar) -> [Unicode.Scalar]? {
+        var lo = 0, hi = entries.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if entries[mid].key.value < s.value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < entries.count && entries[lo].key == s ? entries[lo].letters : nil
+    }
+
+    public static func == (a: SubstitutionTable, b: SubstitutionTable) -> Bool {
+        a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.key == $1.key && $0.letters == $1.letters }
+    }
 
     /// Seed 004 "Detecting Character Substitution": a: ^ @; b: 8; c: ( { < [; d: ) } > ]; e: 3; g: 6 9;
     /// i: ! | 1; o: 0; s: $ 5; t: + 7; z: 2. Seed 003 (Specops) adds 4=a, €=e, 6=g, 7=t, 8=b, 9=g, §=s.
@@ -22,24 +49,26 @@ public struct SubstitutionTable: Sendable, Equatable {
             ("a", "^@4"), ("b", "8"), ("c", "({<["), ("d", ")}>]"), ("e", "3€"), ("g", "69"),
             ("i", "!|1"), ("l", "1|"), ("o", "0"), ("s", "$5§"), ("t", "+7"), ("z", "2"),
         ]
-        var map: [Unicode.Scalar: [Unicode.Scalar]] = [:]
+        var pairs: [(Unicode.Scalar, [Unicode.Scalar])] = []
         for (letter, subs) in rows {
             let l = letter.unicodeScalars.first!
-            for s in subs.unicodeScalars { map[s, default: []].append(l) }
+            for s in subs.unicodeScalars {
+                if let i = pairs.firstIndex(where: { $0.0 == s }) { pairs[i].1.append(l) } else { pairs.append((s, [l])) }
+            }
         }
-        return SubstitutionTable(map)
+        return SubstitutionTable(pairs)
     }()
 
     /// Parses `{ "4" = "a", "1" = "il" }`-style overrides: each key one character, each value the letters
     /// it may stand for. An empty value removes the character from the table.
     public func merging(_ overrides: [String: String]) -> SubstitutionTable {
-        var m = map
-        for (k, v) in overrides {
+        var pairs = entries.map { ($0.key, $0.letters) }
+        for (k, v) in overrides.sorted(by: { $0.key < $1.key }) {
             guard let key = k.unicodeScalars.first, k.unicodeScalars.count == 1 else { continue }
-            let letters = Array(v.lowercased().unicodeScalars)
-            m[key] = letters.isEmpty ? nil : letters
+            pairs.removeAll { $0.0 == key }
+            pairs.append((key, Array(v.lowercased().unicodeScalars)))
         }
-        return SubstitutionTable(m)
+        return SubstitutionTable(pairs)
     }
 }
 
@@ -68,7 +97,7 @@ public struct FoldedText: Sendable {
         original = scalars
         sets = scalars.map { s in
             let base = caseSensitive ? s : lowerScalar(s)
-            guard let table = substitution, let subs = table.map[s] ?? table.map[base] else { return [base] }
+            guard let table = substitution, let subs = table.letters(for: s) ?? table.letters(for: base) else { return [base] }
             var set = [base]
             for l in subs where !set.contains(l) {
                 set.append(l)

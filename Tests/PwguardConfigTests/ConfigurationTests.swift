@@ -113,9 +113,9 @@ let onePolicy = """
             passwordFile: "/etc/pwguard/bind-password", enabled: false))
         #expect(c.resources.listPaths == ["common": "builtin:common-passwords"])
         #expect(c.resources.baseDirectory == "/etc/pwguard")
-        #expect(c.resources.substitutions.map["#"] == ["h"])
-        #expect(c.resources.substitutions.map["0"] == nil)
-        #expect(c.resources.substitutions.map["@"] == ["a"])
+        #expect(c.resources.substitutions.letters(for: "#") == ["h"])
+        #expect(c.resources.substitutions.letters(for: "0") == nil)
+        #expect(c.resources.substitutions.letters(for: "@") == ["a"])
     }
 
     @Test func policiesSortedByPriorityStably() throws {
@@ -461,7 +461,7 @@ let onePolicy = """
         #expect(c.policies[0].ruleSets.map(\.requirement) == [.all, .atLeast(3)])
         #expect(c.policies[1].filters.groups?.mode == .allow)
         #expect(c.policies[1].filters.containers?.subtree == true)
-        #expect(c.resources.substitutions.map["#"] == ["h"])
+        #expect(c.resources.substitutions.letters(for: "#") == ["h"])
         // the company list is read relative to the file
         let staff = Identity(accountName: "jdoe", displayName: "Jane Doe", domainName: "lab.example")
         #expect(!Engine.evaluate(c.policies[1], Candidate("Examplecorp-Rocks-7", identity: staff)).compliant)
