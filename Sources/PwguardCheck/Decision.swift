@@ -49,18 +49,30 @@ public struct Decision: Sendable {
         return Decision(candidateLength: candidate.length, identity: identity, selection: selection, policy: policy, result: result, verdict: verdict)
     }
 
-    /// The failed rules as `id` or `id:list:matched` entries for the event. A matched value that is the whole
-    /// password (an exact dictionary hit) is logged as `(whole password)`, never the value itself.
+    /// The failed rules as `id list=… matched=…` entries for the event.
+    ///
+    /// The matched value is logged only when it cannot give the password away: when it is part of the
+    /// user's identity (already in the event), or when it covers at most half of the password's characters.
+    /// A dictionary hit such as "password20" for a 13-character password, or an exact hit on the whole
+    /// password, is logged as `(withheld: N of M characters)`; `pwguard explain` still shows it to an admin.
     public func failedRuleSummary() -> [String] {
         guard let result else { return [] }
         return result.failures.map { r in
             var s = r.ruleID
             if let list = r.outcome.list { s += " list=" + list }
             if let m = r.outcome.matched {
-                s += " matched=" + (m.unicodeScalars.count >= candidateLength ? "(whole password)" : m)
+                s += " matched=" + (Self.safeToLog(m, passwordLength: candidateLength, identity: identity)
+                    ? m : "(withheld: \(m.unicodeScalars.count) of \(candidateLength) characters)")
             }
             return s
         }
+    }
+
+    static func safeToLog(_ matched: String, passwordLength: Int, identity: Identity) -> Bool {
+        if matched.unicodeScalars.count * 2 <= passwordLength { return true }
+        let m = matched.lowercased()
+        let known = [identity.accountName, identity.userPrincipalName, identity.displayName, identity.givenName, identity.surname]
+        return known.contains { $0.map { $0.lowercased().contains(m) } ?? false }
     }
 }
 
