@@ -4,12 +4,15 @@ import PackageDescription
 // pwguard: the check password script for Samba AD DCs.
 //
 // Layout (see README "Architecture"):
-//   CLDAP, CArgon2, CCrypto   thin C shims over libldap, libargon2, libcrypto; no C pointer leaves them
+//   CLDAP                     the directory lookup in C over libldap, which it dlopens on first use (never linked)
+//   CArgon2, CCrypto          thin C shims over libargon2, libcrypto; no C pointer leaves them
 //   PwguardCore               the security core: input, normalisation, rules, policies, engine (stdlib only)
 //   PwguardConfig             TOML configuration -> PwguardCore policies (TOMLKit)
+//   PwguardDirectory          the directory lookup (user, tokenGroups, group names) as Swift values, over CLDAP
 //   PwguardCheck              the hot path Samba runs: `pwguard check`
 //   PwguardCLI                admin commands (explain, rules, config check) on swift-argument-parser
 //   pwguard                   the executable: dispatches `check` before any CLI machinery loads
+//   pwguard-lookup            developer tool: one directory lookup, printed (integration tests, timing)
 let package = Package(
     name: "pwguard",
     products: [
@@ -20,20 +23,25 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
-        .systemLibrary(name: "CLDAP", pkgConfig: "ldap", providers: [.apt(["libldap2-dev"])]),
+        // Compiles against <ldap.h> (libldap2-dev) for constants and prototypes only: libldap is dlopen'ed
+        // on the first lookup, so a check that needs no directory never loads it. Links libdl only.
+        .target(name: "CLDAP", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "PwguardCore"),
         .target(name: "PwguardConfig", dependencies: ["PwguardCore", "TOMLKit"]),
         .target(name: "CProcess"),
+        .target(name: "PwguardDirectory", dependencies: ["CLDAP", "PwguardCore", "PwguardConfig"]),
         .target(name: "PwguardCheck", dependencies: ["PwguardCore", "PwguardConfig", "CProcess"]),
         .target(name: "PwguardCLI", dependencies: [
             "PwguardCore", "PwguardConfig", "PwguardCheck",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "pwguard", dependencies: ["PwguardCheck", "PwguardCLI"]),
+        .executableTarget(name: "pwguard-lookup", dependencies: ["PwguardDirectory", "PwguardConfig"]),
         .testTarget(name: "PwguardCoreTests", dependencies: ["PwguardCore", "PwguardConfig"]),
         .testTarget(name: "PwguardConfigTests", dependencies: ["PwguardConfig", "PwguardCore"]),
+        .testTarget(name: "PwguardDirectoryTests", dependencies: ["PwguardDirectory", "PwguardConfig", "PwguardCore"]),
         .testTarget(name: "PwguardCLITests", dependencies: ["pwguard", "PwguardCLI", "PwguardCheck", "PwguardCore", "PwguardConfig"]),
         // Links the C shims so they build from day one; later issues call them from the product.
         .testTarget(name: "ShimTests", dependencies: ["CCrypto", "CArgon2", "CLDAP"]),

@@ -23,8 +23,14 @@ import Testing
         #expect(out1 != [UInt8](repeating: 0, count: 32))
     }
 
-    @Test func libldapParsesURLs() {
-        #expect(ldap_is_ldap_url("ldap://dc1.lab.example") != 0)
-        #expect(ldap_is_ldapi_url("ldapi://%2Fvar%2Flib%2Fsamba%2Fprivate%2Fldap_priv%2Fldapi") != 0)
+    /// CLDAP links no libldap: it dlopens it on first use and resolves what it needs.
+    @Test func libldapLoadsLazilyAndParsesURLs() {
+        var err = [CChar](repeating: 0, count: 400)
+        let rc = pwg_ldap_load(0, &err, err.count)
+        #expect(rc == 0, "\(String(cString: err))")
+        #expect(pwg_ldap_loaded_name() != nil)
+        #expect(pwg_ldap_is_url("ldap://dc1.lab.example") == 1)
+        #expect(pwg_ldap_is_url("ldapi://%2Fvar%2Flib%2Fsamba%2Fprivate%2Fldap_priv%2Fldapi") == 1)
+        #expect(pwg_ldap_is_url("http://dc1.lab.example") == 0)
     }
 }

@@ -1,0 +1,299 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PwguardConfig
+import PwguardCore
+import Testing
+@testable import PwguardDirectory
+
+@Suite struct SIDTests {
+    @Test func domainUserSID() {
+        // S-1-5-21-1004336348-1177238915-682003330-512 (Domain Admins of a sample domain)
+        let b: [UInt8] = [1, 5, 0, 0, 0, 0, 0, 5,
+                          21, 0, 0, 0,
+                          0xDC, 0xF4, 0xDC, 0x3B,
+                          0x83, 0x3D, 0x2B, 0x46,
+                          0x82, 0x8B, 0xA6, 0x28,
+                          0x00, 0x02, 0x00, 0x00]
+        #expect(SID.string(fromBinary: b) == "S-1-5-21-1004336348-1177238915-682003330-512")
+    }
+
+    @Test func builtinAndWellKnown() {
+        #expect(SID.string(fromBinary: [1, 2, 0, 0, 0, 0, 0, 5, 32, 0, 0, 0, 0x21, 0x02, 0, 0]) == "S-1-5-32-545")
+        #expect(SID.string(fromBinary: [1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]) == "S-1-1-0")   // Everyone
+        #expect(SID.string(fromBinary: [1, 0, 0, 0, 0, 0, 0, 0]) == "S-1-0")                // no sub-authority
+        #expect(SID.string(fromBinary: [1, 1, 0, 0, 0, 0, 0, 5, 0xFF, 0xFF, 0xFF, 0xFF]) == "S-1-5-4294967295")
+    }
+
+    @Test func largeAuthorityIsHex() {
+        #expect(SID.string(fromBinary: [1, 1, 0x01, 0, 0, 0, 0, 0x05, 7, 0, 0, 0]) == "S-1-0x010000000005-7")
+    }
+
+    @Test func malformedIsNil() {
+        #expect(SID.string(fromBinary: []) == nil)
+        #expect(SID.string(fromBinary: [1, 1, 0, 0, 0, 0, 0, 5]) == nil)                 // count says 1, none there
+        #expect(SID.string(fromBinary: [2, 0, 0, 0, 0, 0, 0, 5]) == nil)                 // revision 2
+        #expect(SID.string(fromBinary: [1, 0, 0, 0, 0, 0, 0, 5, 1]) == nil)              // trailing byte
+        #expect(SID.string(fromBinary: [1, 16] + [UInt8](repeating: 0, count: 6 + 64)) == nil)  // > 15
+    }
+
+    @Test func recognisesConfiguredSIDs() {
+        #expect(SID.looksLikeSID("S-1-5-32-544"))
+        #expect(SID.looksLikeSID("s-1-5-21-1-2-3-512"))
+        #expect(!SID.looksLikeSID("Executives"))
+        #expect(!SID.looksLikeSID("S-1-"))
+        #expect(!SID.looksLikeSID("S-1-5-x"))
+        #expect(!SID.looksLikeSID("S-2-5-32"))
+    }
+}
+
+@Suite struct FilterTests {
+    @Test func rfc4515Specials() {
+        #expect(LDAPFilter.escape("a*b") == "a\\2ab")
+        #expect(LDAPFilter.escape("(x)") == "\\28x\\29")
+        #expect(LDAPFilter.escape("back\\slash") == "back\\5cslash")
+        #expect(LDAPFilter.escape("nul\u{0}") == "nul\\00")
+        #expect(LDAPFilter.escape("tab\there\u{7F}") == "tab\\09here\\7f")
+    }
+
+    @Test func ordinaryAndUnicodeUnchanged() {
+        #expect(LDAPFilter.escape("maryjones") == "maryjones")
+        #expect(LDAPFilter.escape("o'brien.j-x_y") == "o'brien.j-x_y")
+        #expect(LDAPFilter.escape("Jürgen Ölmann") == "Jürgen Ölmann")
+    }
+
+    @Test func injectionStaysOneValue() {
+        let f = LDAPFilter.user(account: "*)(objectClass=*")
+        #expect(f == "(&(objectClass=user)(sAMAccountName=\\2a\\29\\28objectClass=\\2a))")
+        #expect(f.filter { $0 == "(" }.count == f.filter { $0 == ")" }.count)
+    }
+
+    @Test func oneSearchForAllGroups() {
+        #expect(LDAPFilter.groups(names: []) == nil)
+        #expect(LDAPFilter.groups(names: ["Executives", "LAB\\Domain Admins", "executives", "a*"]) ==
+            "(&(objectClass=group)(|(sAMAccountName=Executives)(cn=Executives)"
+            + "(sAMAccountName=Domain Admins)(cn=Domain Admins)(sAMAccountName=a\\2a)(cn=a\\2a)))")
+    }
+}
+
+@Suite struct LDAPIURLTests {
+    @Test func encodesEveryReservedByte() {
+        #expect(LDAPURL.ldapi(socketPath: "/var/lib/samba/private/ldap_priv/ldapi")
+            == "ldapi://%2Fvar%2Flib%2Fsamba%2Fprivate%2Fldap_priv%2Fldapi")
+        #expect(LDAPURL.ldapi(socketPath: "/tmp/a b:c%d") == "ldapi://%2Ftmp%2Fa%20b%3Ac%25d")
+        #expect(LDAPURL.ldapi(socketPath: "/tmp/ü") == "ldapi://%2Ftmp%2F%C3%BC")
+    }
+
+    @Test func roundTrips() {
+        for p in ["/var/tmp/pwguard-lab-dir/dc/private/ldap_priv/ldapi", "/tmp/a b:c%d/ü"] {
+            #expect(LDAPURL.socketPath(ofLDAPI: LDAPURL.ldapi(socketPath: p)) == p)
+        }
+        #expect(LDAPURL.socketPath(ofLDAPI: "ldaps://dc1") == nil)
+        #expect(LDAPURL.socketPath(ofLDAPI: "ldapi://") == "")
+    }
+
+    @Test func schemes() {
+        #expect(LDAPURL.scheme("LDAPI://%2Fx") == "ldapi")
+        #expect(LDAPURL.scheme("ldaps://dc1") == "ldaps")
+        #expect(LDAPURL.scheme("ldap://dc1:389") == "ldap")
+        #expect(LDAPURL.scheme("http://dc1") == nil)
+    }
+}
+
+@Suite struct SmbConfTests {
+    @Test func readsPrivateDirFromGlobal() {
+        let conf = """
+            # Global parameters
+            [global]
+            \tnetbios name = DC1
+            \trealm = LAB.EXAMPLE
+            \tPrivate Dir = /srv/samba/private
+            \tserver role = active directory domain controller
+
+            [sysvol]
+            \tpath = /var/lib/samba/sysvol
+            """
+        #expect(SambaConfig.privateDir(smbConf: conf) == "/srv/samba/private")
+    }
+
+    @Test func nameRulesLikeSamba() {
+        #expect(SambaConfig.privateDir(smbConf: "[GLOBAL]\nprivatedir=/a\n") == "/a")
+        #expect(SambaConfig.privateDir(smbConf: "[global]\n  PRIVATE   DIR   =   /b  \n") == "/b")
+        #expect(SambaConfig.privateDir(smbConf: "private dir = /before-any-section\n") == "/before-any-section")
+        #expect(SambaConfig.privateDir(smbConf: "[global]\nprivate dir = /one\nprivate dir = /two\n") == "/two")
+        #expect(SambaConfig.privateDir(smbConf: "[global]\r\nprivate dir = /crlf\r\n") == "/crlf")
+        #expect(SambaConfig.privateDir(smbConf: "[global]\nprivate \\\n dir = /continued\n") == "/continued")
+    }
+
+    @Test func ignoresCommentsOtherSectionsAndLookalikes() {
+        #expect(SambaConfig.privateDir(smbConf: "[global]\n# private dir = /no\n; private dir = /no\n") == nil)
+        #expect(SambaConfig.privateDir(smbConf: "[share]\nprivate dir = /no\n") == nil)
+        #expect(SambaConfig.privateDir(smbConf: "[global]\nprivate dir path = /no\nbinddns dir = /no\n") == nil)
+        #expect(SambaConfig.privateDir(smbConf: "") == nil)
+    }
+
+    @Test func fileAndDefault() throws {
+        let dir = "/tmp/pwguard-dirtest-\(getpid())"
+        mkdir(dir, 0o700)
+        defer { unlink(dir + "/smb.conf"); rmdir(dir) }
+        let path = dir + "/smb.conf"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let text = "[global]\n\tprivate dir = /opt/samba/priv\n"
+        _ = text.withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+        #expect(SambaConfig.privateDir(environment: ["SMB_CONF_PATH": path]) == "/opt/samba/priv")
+        #expect(SambaConfig.privateDir(environment: ["SMB_CONF_PATH": dir + "/missing.conf"]) == SambaConfig.defaultPrivateDir)
+        #expect(SambaConfig.privilegedSocket(privateDir: "/opt/samba/priv/") == "/opt/samba/priv/ldap_priv/ldapi")
+    }
+}
+
+@Suite struct DNTests {
+    @Test func ouPath() {
+        #expect(DistinguishedName.ouPath("CN=Alice Smith,OU=Sales,OU=Staff,DC=lab,DC=example") == "lab.example/Staff/Sales")
+        #expect(DistinguishedName.ouPath("CN=Alice Smith,CN=Users,DC=lab,DC=example") == "lab.example/Users")
+        #expect(DistinguishedName.ouPath("cn=x, ou=A , dc=lab, dc=example") == "lab.example/A")
+        #expect(DistinguishedName.canonicalPath("CN=Alice,OU=Sales,DC=lab,DC=example") == "lab.example/Sales/Alice")
+    }
+
+    @Test func escapedCommasAndHex() {
+        let dn = "CN=Smith\\, John,OU=Sales\\2C EMEA,OU=R\\C3\\A9seau,DC=lab,DC=example"
+        #expect(DistinguishedName.rdns(dn)?.count == 5)
+        #expect(DistinguishedName.parent(dn) == "OU=Sales\\2C EMEA,OU=R\\C3\\A9seau,DC=lab,DC=example")
+        #expect(DistinguishedName.ouPath(dn) == "lab.example/Réseau/Sales, EMEA")
+        #expect(DistinguishedName.typeAndValue("CN=Smith\\, John")?.value == "Smith, John")
+    }
+
+    @Test func domainOfNamingContext() {
+        #expect(DistinguishedName.domainName("DC=lab,DC=example") == "lab.example")
+        #expect(DistinguishedName.domainName("CN=x,DC=corp,DC=example,DC=com") == "corp.example.com")
+        #expect(DistinguishedName.domainName("O=none") == nil)
+        #expect(DistinguishedName.rdns("") == nil)
+        #expect(DistinguishedName.parent("DC=example") == "")
+    }
+}
+
+@Suite struct EndpointTests {
+    @Test func defaultIsPrivilegedSocketOfPrivateDir() throws {
+        let e = try DirectoryLookup.endpoint(for: DirectorySettings(privateDir: "/srv/samba/private")).get()
+        #expect(e.uri == "ldapi://%2Fsrv%2Fsamba%2Fprivate%2Fldap_priv%2Fldapi")
+        #expect(e.authentication == .anonymous)
+        #expect(e.socketPath == "/srv/samba/private/ldap_priv/ldapi")
+        #expect(!e.startTLS)
+    }
+
+    @Test func networkNeedsCredentials() {
+        if case .failure(.configuration(let m)) = DirectoryLookup.endpoint(for: DirectorySettings(uri: "ldaps://dc1.lab.example")) {
+            #expect(m.contains("bind_dn"))
+        } else {
+            Issue.record("ldaps:// without credentials must be a configuration error")
+        }
+    }
+
+    @Test func ldapSimpleBindUsesStartTLS() throws {
+        let s = DirectorySettings(uri: "ldap://dc1.lab.example", bindDN: "CN=pwguard,CN=Users,DC=lab,DC=example",
+                                  passwordFile: "/etc/pwguard/bind.pw")
+        let e = try DirectoryLookup.endpoint(for: s).get()
+        #expect(e.startTLS)
+        #expect(e.authentication == .simple(bindDN: "CN=pwguard,CN=Users,DC=lab,DC=example", passwordFile: "/etc/pwguard/bind.pw"))
+        let tls = try DirectoryLookup.endpoint(for: DirectorySettings(uri: "ldaps://dc1", bindDN: "CN=x", passwordFile: "/p")).get()
+        #expect(!tls.startTLS)
+    }
+
+    @Test func gssapiAndDisabled() throws {
+        #expect(try DirectoryLookup.endpoint(for: DirectorySettings(uri: "ldap://dc1.lab.example", sasl: "gssapi")).get().authentication == .gssapi)
+        for uri in ["ldaps://dc1.lab.example", "ldapi://%2Fx"] {
+            guard case .failure(.configuration(let m)) = DirectoryLookup.endpoint(for: DirectorySettings(uri: uri, sasl: "gssapi")) else {
+                Issue.record("gssapi over \(uri) must be refused")
+                continue
+            }
+            #expect(m.contains("needs an ldap:// uri"))
+        }
+        #expect(DirectoryLookup.endpoint(for: DirectorySettings(enabled: false)) == .failure(.disabled))
+        #expect(DirectoryLookup.lookup(account: "x", settings: DirectorySettings(enabled: false)) == .failure(.disabled))
+    }
+
+    @Test func missingSocketIsImmediateConnectError() {
+        let r = DirectoryLookup.lookup(account: "alice", settings: DirectorySettings(privateDir: "/nonexistent/pwguard-test"))
+        guard case .failure(.cannotConnect(let uri, let detail)) = r else {
+            Issue.record("expected cannotConnect, got \(r)")
+            return
+        }
+        #expect(uri.hasPrefix("ldapi://%2Fnonexistent"))
+        #expect(detail.contains("no socket at /nonexistent/pwguard-test/ldap_priv/ldapi"))
+    }
+
+    @Test func groupQueryNameDropsDomain() {
+        #expect(DirectoryLookup.groupQueryName("LAB\\Executives") == "Executives")
+        #expect(DirectoryLookup.groupQueryName("Executives") == "Executives")
+    }
+}
+
+@Suite struct PasswordFileTests {
+    func write(_ text: String, mode: mode_t) -> String {
+        let path = "/tmp/pwguard-pwfile-\(getpid())-\(mode)-\(text.count)"
+        unlink(path)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        _ = text.withCString { Glibc.write(fd, $0, strlen($0)) }
+        fchmod(fd, mode)
+        close(fd)
+        return path
+    }
+
+    @Test func privateFileIsRead() throws {
+        let p = write("S3cret!\n", mode: 0o600)
+        defer { unlink(p) }
+        #expect(try DirectoryLookup.readPasswordFile(p).get() == Array("S3cret!".utf8))
+    }
+
+    @Test func groupOrWorldReadableIsRefused() {
+        for mode: mode_t in [0o640, 0o604, 0o620] {
+            let p = write("S3cret!", mode: mode)
+            defer { unlink(p) }
+            guard case .failure(.configuration(let m)) = DirectoryLookup.readPasswordFile(p) else {
+                Issue.record("mode \(String(mode, radix: 8)) must be refused")
+                continue
+            }
+            #expect(m.contains("group or others"))
+        }
+    }
+
+    @Test func emptyMissingAndSymlinkAreRefused() {
+        let p = write("\n", mode: 0o600)
+        defer { unlink(p) }
+        #expect(DirectoryLookup.readPasswordFile(p) == .failure(.configuration("password_file \(p) is empty")))
+        if case .success = DirectoryLookup.readPasswordFile("/nonexistent/pw") { Issue.record("missing file accepted") }
+        let link = p + ".link"
+        symlink(p, link)
+        defer { unlink(link) }
+        if case .success = DirectoryLookup.readPasswordFile(link) { Issue.record("symlink accepted") }
+    }
+}
+
+@Suite struct FactsTests {
+    let facts = DirectoryFacts(
+        distinguishedName: "CN=Alice Smith,OU=Sales,DC=lab,DC=example", accountName: "alice",
+        userPrincipalName: "alice@lab.example", givenName: "Alice", surname: "Smith", displayName: "Alice Smith",
+        objectSID: "S-1-5-21-1-2-3-1105", groupSIDs: ["S-1-5-21-1-2-3-513", "S-1-5-21-1-2-3-1200", "S-1-5-32-545"],
+        groups: [GroupResolution(name: "Executives", sids: ["S-1-5-21-1-2-3-1200"], isMember: true),
+                 GroupResolution(name: "Nobody", sids: [], isMember: false)],
+        namingContext: "DC=lab,DC=example")
+
+    @Test func derivedValues() {
+        #expect(facts.domainName == "lab.example")
+        #expect(facts.containerDN == "OU=Sales,DC=lab,DC=example")
+        #expect(facts.ouPath == "lab.example/Sales")
+        #expect(facts.memberOfConfiguredGroups == ["Executives"])
+        #expect(facts.selectionGroups == ["s-1-5-21-1-2-3-513", "s-1-5-21-1-2-3-1200", "s-1-5-32-545", "executives"])
+    }
+
+    @Test func identityKeepsWhatSambaSaid() {
+        let id = facts.applied(to: Identity(accountName: "alice", displayName: "Alice S."))
+        #expect(id.displayName == "Alice S.")
+        #expect(id.givenName == "Alice")
+        #expect(id.surname == "Smith")
+        #expect(id.userPrincipalName == "alice@lab.example")
+        #expect(id.domainName == "lab.example")
+        #expect(id.distinguishedName == facts.distinguishedName)
+        #expect(id.groupSIDs == facts.groupSIDs)
+    }
+}
