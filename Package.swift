@@ -32,9 +32,9 @@ let package = Package(
         .target(name: "PwguardConfig", dependencies: ["PwguardCore", "TOMLKit"]),
         .target(name: "CProcess"),
         .target(name: "PwguardDirectory", dependencies: ["CLDAP", "PwguardCore", "PwguardConfig"]),
-        .target(name: "PwguardCheck", dependencies: ["PwguardCore", "PwguardConfig", "CProcess"]),
+        .target(name: "PwguardCheck", dependencies: ["PwguardCore", "PwguardConfig", "PwguardDirectory", "CProcess"]),
         .target(name: "PwguardCLI", dependencies: [
-            "PwguardCore", "PwguardConfig", "PwguardCheck",
+            "PwguardCore", "PwguardConfig", "PwguardCheck", "PwguardDirectory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "pwguard", dependencies: ["PwguardCheck", "PwguardCLI"]),

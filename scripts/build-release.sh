@@ -4,8 +4,10 @@
 # Why fully static: measured side by side on the 2-vCPU CI machine kind (scripts/bench/check-bench.sh),
 # a Swift "hello" starts in ~0.6 ms fully static but ~1.4 ms with only --static-swift-stdlib (the
 # dynamic loader, libstdc++ and its static initialisers), and every millisecond holds the DC's sam.ldb write
-# lock. The binary needs nothing on the DC: no Swift runtime, no libstdc++. It links no libldap, libcrypto
-# or libargon2 yet (later issues; Debian's libldap cannot be linked statically, see README).
+# lock. The binary needs nothing on the DC but Debian's libldap, which it dlopen()s only for checks whose
+# policies need the directory (Debian's libldap cannot be linked statically). Limitation of the static
+# build: libldap's TLS (GnuTLS) crashes when dlopen'ed into a static executable, so ldaps:// and StartTLS
+# are refused with a clear error; the privileged ldapi socket (the default) and GSSAPI work.
 #
 #   scripts/build-release.sh            -> prints the path of the built binary on its last line
 set -euo pipefail

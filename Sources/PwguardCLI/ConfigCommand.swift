@@ -2,6 +2,7 @@ import ArgumentParser
 import PwguardCheck
 import PwguardConfig
 import PwguardCore
+import PwguardDirectory
 
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,6 +25,11 @@ struct ConfigCommand: ParsableCommand {
                 print("\(path): valid: \(c.policies.count) \(c.policies.count == 1 ? "policy" : "policies")"
                       + (c.defaultPolicy.map { ", default \"\($0)\"" } ?? ", no default policy")
                       + ", on_error = \(c.onError.rawValue), deadline \(c.deadlineMilliseconds) ms")
+                if let uri = c.directory.uri, uri.hasPrefix("ldaps://") || c.directory.bindDN != nil, !DirectoryLookup.tlsAvailable {
+                    printError("warning: [directory] uses TLS (\(uri)), which this fully static pwguard cannot load "
+                               + "(GnuTLS crashes when dlopen'ed into a static executable): use the privileged ldapi socket, "
+                               + "sasl = \"gssapi\", or a build made without -static-executable")
+                }
                 for p in c.policies {
                     print("  policy \"\(p.name)\" priority \(p.priority) \(p.mode.rawValue): "
                           + p.ruleSets.map { "\($0.rules.count) rules (\($0.requirement))" }.joined(separator: ", "))

@@ -2,6 +2,7 @@ import ArgumentParser
 import PwguardCheck
 import PwguardConfig
 import PwguardCore
+import PwguardDirectory
 
 #if canImport(Glibc)
 import Glibc
@@ -37,6 +38,10 @@ struct Explain: ParsableCommand {
     var dn: String?
     @Option(name: .customLong("group"), help: "A group the user is in, by name or SID (repeatable), for group filters.")
     var groups: [String] = []
+    @Option(help: "Look the user up in this directory (ldapi://, ldaps:// or ldap:// with StartTLS) even if no policy needs it. Default: [directory] of the configuration, when a policy needs it.")
+    var directory: String?
+    @Flag(name: .customLong("no-directory"), help: "Never query the directory; use only the options given.")
+    var noDirectory = false
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -58,17 +63,36 @@ struct Explain: ParsableCommand {
             printError("input error: \(f)")
             throw ExitCode(PwguardCheck.ExitCode.invalidInput.rawValue)
         }
-        let identity = Identity(accountName: accountName, userPrincipalName: upn ?? env.userPrincipalName,
-                                displayName: fullName ?? env.fullName, givenName: givenName, surname: surname,
-                                domainName: domain ?? configuration.domain, distinguishedName: dn)
-        let facts = SelectionFacts(identity: identity, groups: groups.isEmpty ? nil : Set(groups.map { $0.lowercased() }),
-                                   domain: domain ?? configuration.domain, server: configuration.server ?? CheckCommand.hostName())
+        let given = Identity(accountName: accountName, userPrincipalName: upn ?? env.userPrincipalName,
+                             displayName: fullName ?? env.fullName, givenName: givenName, surname: surname,
+                             domainName: domain ?? configuration.domain, distinguishedName: dn)
+        // The directory, as `check` would use it, unless the admin supplied the facts or said not to.
+        var resolution = IdentityResolution(identity: given, groups: groups.isEmpty ? nil : Set(groups.map { $0.lowercased() }),
+                                            lookedUp: false, error: nil, newAccount: false, lookupMilliseconds: nil)
+        let suppliedFacts = !groups.isEmpty || dn != nil
+        if !noDirectory && (directory != nil || !suppliedFacts) {
+            var settings = configuration.directory
+            if let directory { settings.uri = directory; settings.enabled = true }
+            let r = IdentityResolution.resolve(given, config: configuration, settings: settings, force: directory != nil)
+            if r.lookedUp {
+                resolution = r
+                resolution.groups = groups.isEmpty ? r.groups : (r.groups ?? []).union(groups.map { $0.lowercased() })
+            }
+            if let e = r.error, !IdentityResolution.proceedsWithoutDirectory(configuration) {
+                printError("directory error: \(e) (check would apply on_error = \(configuration.onError.rawValue))")
+                throw ExitCode(configuration.onError == .accept ? 0 : PwguardCheck.ExitCode.internalError.rawValue)
+            }
+        }
+        let identity = resolution.identity
+        let facts = SelectionFacts(identity: identity, groups: resolution.groups,
+                                   domain: domain ?? configuration.domain ?? identity.domainName,
+                                   server: configuration.server ?? CheckCommand.hostName())
         let decision = Decision.make(password: password, identity: identity, policies: configuration.policies,
                                      defaultPolicy: configuration.defaultPolicy, facts: facts)
         if json {
-            print(ExplainReport.json(decision, configuration: configuration).render())
+            print(ExplainReport.json(decision, configuration: configuration, resolution: resolution).render())
         } else {
-            print(ExplainReport.text(decision, configuration: configuration), terminator: "")
+            print(ExplainReport.text(decision, configuration: configuration, resolution: resolution), terminator: "")
         }
         if decision.exitCode != PwguardCheck.ExitCode.accepted { throw ExitCode(decision.exitCode.rawValue) }
     }
@@ -110,7 +134,7 @@ struct Explain: ParsableCommand {
 
 /// Renders a decision for people (text) and programs (JSON). Never includes the password.
 enum ExplainReport {
-    static func text(_ d: Decision, configuration: Configuration) -> String {
+    static func text(_ d: Decision, configuration: Configuration, resolution: IdentityResolution? = nil) -> String {
         var out = ""
         let id = d.identity
         out += "Identity\n"
@@ -121,6 +145,8 @@ enum ExplainReport {
         if let v = id.surname { out += "  surname       \(v)\n" }
         if let v = id.domainName { out += "  domain        \(v)\n" }
         if let v = id.distinguishedName { out += "  dn            \(v)\n" }
+        if let r = resolution { out += "  directory     \(directoryText(r))\n" }
+        if let g = resolution?.groups { out += "  groups        \(g.isEmpty ? "(none)" : g.sorted().joined(separator: ", "))\n" }
         out += "  password      \(d.candidateLength) characters (not shown)\n"
         out += "\nPolicy selection (\(configuration.path ?? "embedded default policy"))\n"
         for c in d.selection.considered {
@@ -157,7 +183,14 @@ enum ExplainReport {
         return out
     }
 
-    static func json(_ d: Decision, configuration: Configuration) -> JSON {
+    static func directoryText(_ r: IdentityResolution) -> String {
+        guard r.lookedUp else { return r.groups == nil ? "not queried (no policy needs it)" : "not queried (facts from the options)" }
+        if r.newAccount { return "no such user yet (a new account: in no group)" }
+        if let e = r.error { return "lookup failed: \(e)" }
+        return "looked up" + (r.lookupMilliseconds.map { " in \(CheckCommand.formatMs($0)) ms" } ?? "")
+    }
+
+    static func json(_ d: Decision, configuration: Configuration, resolution: IdentityResolution? = nil) -> JSON {
         let id = d.identity
         var obj: [(String, JSON)] = [
             ("verdict", .string(d.verdict.rawValue)),
@@ -167,6 +200,8 @@ enum ExplainReport {
                 ("account", .string(id.accountName)), ("upn", .opt(id.userPrincipalName)),
                 ("display_name", .opt(id.displayName)), ("given_name", .opt(id.givenName)),
                 ("surname", .opt(id.surname)), ("domain", .opt(id.domainName)), ("dn", .opt(id.distinguishedName)),
+                ("groups", resolution?.groups.map { .array($0.sorted().map(JSON.string)) } ?? .null),
+                ("directory", .opt(resolution.map(directoryText))),
             ])),
             ("password_length", .int(d.candidateLength)),
             ("selection", .object([

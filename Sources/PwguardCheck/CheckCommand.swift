@@ -102,15 +102,24 @@ public enum CheckCommand {
         }
         PasswordInput.wipe(&bytes)
 
-        // 5. Identity, policy, rules, verdict.
-        let identity = Identity(accountName: accountName, userPrincipalName: env.userPrincipalName,
-                                displayName: env.fullName, domainName: config.domain)
-        let facts = SelectionFacts(identity: identity, groups: nil, domain: config.domain, server: config.server ?? hostName())
+        // 5. Identity: Samba's environment, completed from the directory only when a policy needs it.
+        let given = Identity(accountName: accountName, userPrincipalName: env.userPrincipalName,
+                             displayName: env.fullName, domainName: config.domain)
+        let resolution = IdentityResolution.resolve(given, config: config)
+        if let e = resolution.error, !IdentityResolution.proceedsWithoutDirectory(config) {
+            sink.log(.err, "event=error " + base.text + " cause=directory directory=\(e.cause) detail=\(EventLine.quote(e.description)) on_error=\(onError.rawValue) verdict=\(errorVerdict)")
+            return errorExit(.internalError)
+        }
+        let identity = resolution.identity
+
+        // 6. Policy, rules, verdict.
+        let facts = SelectionFacts(identity: identity, groups: resolution.groups, domain: config.domain ?? identity.domainName,
+                                   server: config.server ?? hostName())
         let decision = Decision.make(password: password, identity: identity, policies: config.policies,
                                      defaultPolicy: config.defaultPolicy, facts: facts)
         Deadline.disarm()
 
-        // 6. One event, then the exit status Samba reads.
+        // 7. One event, then the exit status Samba reads.
         var ev = EventLine()
         ev.add("event", "check")
         ev.add("account", accountName)
@@ -121,6 +130,8 @@ public enum CheckCommand {
         let failed = decision.failedRuleSummary()
         if !failed.isEmpty { ev.add("failed", failed.joined(separator: "; ")) }
         if decision.verdict == .notChecked { ev.add("detail", decision.selection.why) }
+        ev.add("directory", resolution.status)
+        ev.add("lookup_ms", resolution.lookupMilliseconds.map(formatMs))
         ev.add("config", config.path ?? "embedded-default")
         ev.add("duration_ms", formatMs(Deadline.milliseconds(since: start)))
         sink.log(decision.verdict == .reject ? .notice : .info, ev.text)
@@ -135,6 +146,8 @@ public enum CheckCommand {
                     [("rule", .string(r.ruleID)), ("list", .string(r.outcome.list)), ("summary", .string(summary))]
                 })),
                 ("config", .string(config.path ?? "embedded-default")),
+                ("directory", .string(resolution.status)),
+                ("lookup_ms", resolution.lookupMilliseconds.map { .number(formatMs($0)) } ?? .string(nil)),
                 ("duration_ms", .number(formatMs(Deadline.milliseconds(since: start)))), ("version", .string(pwguardVersion)),
             ]
             if let problem = JSONLog.append(path, fields: fields) {
@@ -151,7 +164,7 @@ public enum CheckCommand {
         return full.split(separator: ".").first.map(String.init)
     }
 
-    static func formatMs(_ ms: Double) -> String {
+    public static func formatMs(_ ms: Double) -> String {
         let hundredths = Int((ms * 100).rounded())
         let frac = hundredths % 100
         return "\(hundredths / 100).\(frac < 10 ? "0" : "")\(frac)"

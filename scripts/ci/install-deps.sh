@@ -18,7 +18,8 @@ declare -A GROUP_PKGS=(
   [build]="libldap2-dev libargon2-dev libssl-dev pkg-config"
   [bench]="passwdqc"
   [lab]="samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules krb5-user
-         ldap-utils smbclient python3-samba winbind tdb-tools ldb-tools iproute2 util-linux procps bc"
+         ldap-utils smbclient python3-samba winbind tdb-tools ldb-tools iproute2 util-linux procps bc
+         libsasl2-modules-gssapi-mit"
 )
 GROUPS_WANTED=${PWGUARD_DEPS_GROUPS:-build bench lab}
 # Debian's daemons that samba/winbind ship; none may run outside the lab.

@@ -1,0 +1,135 @@
+# test_policy_selection.sh - which policy applies, decided from a real directory lookup.
+#
+# Objects: OU=Staff and OU=IT,OU=Staff; groups Board (member of Executives: nested); users
+#   psceo   in OU=IT,OU=Staff, member of Board  -> Executives (transitive group)
+#   psclerk in OU=Staff                         -> "Staff exactly"
+#   psdev   in OU=IT,OU=Staff                   -> "Staff subtree"
+#   pssvc   in OU=IT,OU=Staff, exempt by allow  -> Everyone
+#   psnobody in CN=Users                        -> Everyone
+# pwguard explain reads the privileged ldapi socket directly; one test goes through a real password change
+# with pwguard as the DC's check password script, which finds the socket through SMB_CONF_PATH.
+
+PS_BIN=$LAB/bin/pwguard-ps
+PS_CONFIG=$LAB/policy-selection.toml
+
+setup_file() {
+    local bin=${PWGUARD:-$REPO_ROOT/.build-static/release/pwguard}
+    [ -x "$bin" ] || { echo "PWGUARD=$bin is not an executable (scripts/test.sh sets it)"; return 1; }
+    mkdir -p "$LAB/bin"
+    cp -f "$bin" "$PS_BIN" && chmod 0755 "$PS_BIN" || return 1
+    sed "s#@PRIVATE_DIR@#$LAB_PRIVATE_DIR#" "$FIXTURES/policy-selection.toml" > "$PS_CONFIG"
+    "$PS_BIN" config check "$PS_CONFIG" >/dev/null || { echo "invalid $PS_CONFIG"; return 1; }
+    lab_ou_add Staff >/dev/null; lab_ou_add "OU=IT,OU=Staff" >/dev/null
+    lab_group_add Executives >/dev/null; lab_group_add Board >/dev/null
+    lab_group_addmembers Executives Board >/dev/null
+    local u ou
+    for u in psceo:OU=IT,OU=Staff psclerk:OU=Staff psdev:OU=IT,OU=Staff pssvc:OU=IT,OU=Staff psnobody:; do
+        ou=${u#*:}
+        if [ -n "$ou" ]; then
+            lab_user_add "${u%%:*}" 'Init-Qw7-Plomb-Nm-1' --userou="$ou" >/dev/null || { echo "create ${u%%:*}: $LAB_OUT"; return 1; }
+        else
+            lab_user_add "${u%%:*}" 'Init-Qw7-Plomb-Nm-1' >/dev/null || { echo "create ${u%%:*}: $LAB_OUT"; return 1; }
+        fi
+    done
+    lab_group_addmembers Board psceo >/dev/null
+}
+
+# ps_policy ACCOUNT: the policy explain chooses, through the directory
+ps_policy() {
+    printf 'Zz9-Vexa-Lumb-Qorp-Twix' | "$PS_BIN" explain --config "$PS_CONFIG" --account "$1" --json \
+        | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["policy"]["name"] if d["policy"] else "(none)")'
+}
+
+test_selection_nested_group_gets_executives() {
+    assert_eq "policy for psceo (Board inside Executives)" "Executives" "$(ps_policy psceo)"
+}
+
+test_selection_container_exact() {
+    assert_eq "policy for psclerk (OU=Staff)" "Staff exactly" "$(ps_policy psclerk)"
+}
+
+test_selection_container_subtree() {
+    assert_eq "policy for psdev (OU=IT,OU=Staff)" "Staff subtree" "$(ps_policy psdev)"
+}
+
+test_selection_allow_exemption() {
+    assert_eq "policy for pssvc (allow-listed)" "Everyone" "$(ps_policy pssvc)"
+}
+
+test_selection_default_for_others() {
+    assert_eq "policy for psnobody (CN=Users)" "Everyone" "$(ps_policy psnobody)"
+}
+
+test_selection_explain_shows_why() {
+    local out
+    out=$(printf 'Short-Pass-1x' | "$PS_BIN" explain --config "$PS_CONFIG" --account psceo) && fail "expected a rejection"
+    assert_match "explain names the DN" 'dn +CN=psceo,OU=IT,OU=Staff,DC=lab,DC=example' "$out"
+    assert_match "explain says the directory was used" 'directory +looked up in' "$out"
+    assert_match "explain names the group" 'block list contains group "Executives"' "$out"
+    assert_match "explain's verdict" 'Verdict: REJECT' "$out"
+}
+
+# through Samba: the same 14-character password is refused for the executive (min 20) and set for the clerk
+test_selection_through_a_real_change() {
+    lab_use_cps "exec $PS_BIN check --config $PS_CONFIG" >/dev/null || fail "restarting the DC with pwguard failed"
+    expect_refused "executive: 14 characters under the Executives policy" pw_setpassword_local psceo 'Vexa-Lumb-42xy'
+    expect_ok "clerk: the same password under Staff exactly" pw_setpassword_local psclerk 'Vexa-Lumb-42xy'
+    can_login psclerk 'Vexa-Lumb-42xy'
+    expect_refused "developer: 'deep' is banned in the Staff subtree" pw_setpassword_local psdev 'Deep-Vexa-Lumb-42'
+    expect_ok "a new account is in no group: the default applies" lab_user_add psnew 'Vexa-Lumb-42xy'
+}
+
+# a directory that accepts connections and never answers: the check ends within its deadline
+test_selection_blackholed_directory_hits_timeout() {
+    local sock=$LAB/blackhole.sock cfg=$LAB/blackhole.toml pid start end rc
+    rm -f "$sock"
+    python3 -c 'import socket,sys,time
+s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8)
+conns=[]
+end=time.time()+30
+while time.time()<end:
+    s.settimeout(1)
+    try: conns.append(s.accept()[0])
+    except socket.timeout: pass' "$sock" &
+    pid=$!
+    sleep 0.3
+    { printf 'on_error = "reject"\ndeadline_ms = 500\ndefault_policy = "Everyone"\n[directory]\nuri = "ldapi://%s"\ntimeout_ms = 150\n' "$(printf %s "$sock" | sed 's#/#%2F#g')"
+      sed -n '/^# Seed 001/,$p' "$FIXTURES/policy-selection.toml"; } > "$cfg"
+    start=$(date +%s%N)
+    printf 'Zz9-Vexa-Lumb-Qorp-Twix' | SAMBA_CPS_ACCOUNT_NAME=psceo PWGUARD_LOG_SOCKET=$LAB/none.sock "$PS_BIN" check --config "$cfg" 2>"$LAB/blackhole.err"
+    rc=$?
+    end=$(date +%s%N)
+    kill "$pid" 2>/dev/null
+    assert_eq "exit status (on_error reject, internal error)" 3 "$rc"
+    [ $(( (end - start) / 1000000 )) -lt 450 ] || fail "took $(( (end - start) / 1000000 )) ms (deadline 500, directory timeout 150)"
+    assert_match "the event names the timeout" 'cause=directory directory=timeout' "$(cat "$LAB/blackhole.err")"
+    # block_if_groups_unresolved: the executives policy applies as if the user were a member
+    sed -i 's/^groups = { block = \["Executives"\] }$/&\nblock_if_groups_unresolved = true/' "$cfg"
+    python3 -c 'import socket,sys,time
+s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8); c=[]
+end=time.time()+30
+while time.time()<end:
+    s.settimeout(1)
+    try: c.append(s.accept()[0])
+    except socket.timeout: pass' "$sock.2" &
+    pid=$!
+    sleep 0.3
+    sed -i "s#$(printf %s "$sock" | sed 's#/#%2F#g')#$(printf %s "$sock.2" | sed 's#/#%2F#g')#" "$cfg"
+    printf 'Vexa-Lumb-42xy' | SAMBA_CPS_ACCOUNT_NAME=psclerk PWGUARD_LOG_SOCKET=$LAB/none.sock "$PS_BIN" check --config "$cfg" 2>"$LAB/blackhole2.err"
+    rc=$?
+    kill "$pid" 2>/dev/null
+    assert_eq "groups unresolved + block_if_groups_unresolved: Executives (min 20) rejects" 1 "$rc"
+    assert_match "event names the policy" 'policy=Executives' "$(cat "$LAB/blackhole2.err")"
+    assert_match "event says unresolved" 'directory=unresolved:timeout' "$(cat "$LAB/blackhole2.err")"
+}
+
+# no socket at all (a stopped DC): an immediate, named error
+test_selection_missing_socket_fails_fast() {
+    local cfg=$LAB/nosocket.toml rc
+    { printf 'default_policy = "Everyone"\n[directory]\nprivate_dir = "%s"\n' "$LAB/no-such-private-dir"
+      sed -n '/^# Seed 001/,$p' "$FIXTURES/policy-selection.toml"; } > "$cfg"
+    printf 'Zz9-Vexa-Lumb-Qorp-Twix' | SAMBA_CPS_ACCOUNT_NAME=psceo PWGUARD_LOG_SOCKET=$LAB/none.sock "$PS_BIN" check --config "$cfg" 2>"$LAB/nosocket.err"
+    rc=$?
+    assert_eq "exit status" 3 "$rc"
+    assert_match "the event names the cause" 'cause=directory directory=connect' "$(cat "$LAB/nosocket.err")"
+}
