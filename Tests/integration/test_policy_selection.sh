@@ -82,7 +82,7 @@ test_selection_through_a_real_change() {
 # a directory that accepts connections and never answers: the check ends within its deadline
 test_selection_blackholed_directory_hits_timeout() {
     local sock=$LAB/blackhole.sock cfg=$LAB/blackhole.toml pid start end rc
-    rm -f "$sock"
+    rm -f "$sock" "$sock.2"
     python3 -c 'import socket,sys,time
 s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8)
 conns=[]
@@ -132,4 +132,26 @@ test_selection_missing_socket_fails_fast() {
     rc=$?
     assert_eq "exit status" 3 "$rc"
     assert_match "the event names the cause" 'cause=directory directory=connect' "$(cat "$LAB/nosocket.err")"
+}
+
+# samba -M single: the DC's only process waits for the script, so the script's lookup cannot be answered.
+# pwguard must give up within timeout_ms and say why, not hang until Samba's 10 s kill. (Named to run
+# last: it restarts the DC in the single process model, then restores prefork.)
+test_selection_zz_single_process_model_is_detected() {
+    local sock=$LAB/ps-log.sock events=$LAB/ps-events.log cfg=$LAB/single.toml lpid t0 t1 ms
+    rm -f "$sock" "$events"
+    setsid python3 "$FIXTURES/log-listener.py" "$sock" "$events" "$$" </dev/null >/dev/null 2>&1 &
+    lpid=$!
+    sed 's/^timeout_ms = 200$/timeout_ms = 150/' "$PS_CONFIG" > "$cfg"
+    MODEL=single lab_use_cps "PWGUARD_LOG_SOCKET=$sock exec $PS_BIN check --config $cfg" >/dev/null \
+        || { kill "$lpid"; fail "restarting the DC with -M single failed"; }
+    t0=$(date +%s%N)
+    expect_refused "an LDAP reset under -M single (the lookup cannot be answered)" pw_ldap_reset psclerk 'Vexa-Lumb-42xy-Single'
+    t1=$(date +%s%N)
+    ms=$(( (t1 - t0) / 1000000 ))
+    MODEL=prefork lab_use_cps "exec $PS_BIN check --config $PS_CONFIG" >/dev/null
+    sleep 0.2
+    kill "$lpid" 2>/dev/null
+    [ "$ms" -lt 5000 ] || fail "the refused change took $ms ms: pwguard must not wait for Samba's 10 s timeout"
+    assert_match "the event names the timeout and -M single" 'cause=directory directory=timeout .*-M single' "$(cat "$events" 2>/dev/null)"
 }
