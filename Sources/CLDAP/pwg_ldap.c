@@ -283,8 +283,11 @@ static int search(lookup *l, const char *base, int scope, const char *filter, ch
     *res = NULL;
     if (!arm_timeouts(l, &tv))
         return fail(l, PWG_DIR_TIMEOUT, LDAP_TIMEOUT, "%s: no answer within %d ms", what, l->req->timeout_ms);
-    /* tv is also the server's time limit (libldap rounds it to whole seconds, at least 1). */
-    int rc = F.ldap_search_ext_s(l->ld, base, scope, filter, attrs, 0, NULL, NULL, &tv, sizelimit, res);
+    /* No timeout argument: libldap then waits at most LDAP_OPT_TIMEOUT (armed above to the time left) and
+     * sends no server time limit. A time limit (which libldap rounds up to whole seconds) was seen answered
+     * with "time limit exceeded" after 5 ms by a Samba prefork worker (it dates a request from its own
+     * cached clock), failing a change intermittently. */
+    int rc = F.ldap_search_ext_s(l->ld, base, scope, filter, attrs, 0, NULL, NULL, NULL, sizelimit, res);
     if (rc == LDAP_SUCCESS || (rc == LDAP_SIZELIMIT_EXCEEDED && *res)) return PWG_DIR_OK;
     if (*res) { F.ldap_msgfree(*res); *res = NULL; }
     return fail_rc(l, rc, PWG_DIR_SEARCH, what);

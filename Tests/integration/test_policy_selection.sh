@@ -83,14 +83,7 @@ test_selection_through_a_real_change() {
 test_selection_blackholed_directory_hits_timeout() {
     local sock=$LAB/blackhole.sock cfg=$LAB/blackhole.toml pid start end rc
     rm -f "$sock" "$sock.2"
-    python3 -c 'import socket,sys,time
-s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8)
-conns=[]
-end=time.time()+30
-while time.time()<end:
-    s.settimeout(1)
-    try: conns.append(s.accept()[0])
-    except socket.timeout: pass' "$sock" &
+    python3 "$FIXTURES/blackhole.py" "$sock" &
     pid=$!
     sleep 0.3
     { printf 'on_error = "reject"\ndeadline_ms = 500\ndefault_policy = "Everyone"\n[directory]\nuri = "ldapi://%s"\ntimeout_ms = 150\n' "$(printf %s "$sock" | sed 's#/#%2F#g')"
@@ -105,13 +98,7 @@ while time.time()<end:
     assert_match "the event names the timeout" 'cause=directory directory=timeout' "$(cat "$LAB/blackhole.err")"
     # block_if_groups_unresolved: the executives policy applies as if the user were a member
     sed -i 's/^groups = { block = \["Executives"\] }$/&\nblock_if_groups_unresolved = true/' "$cfg"
-    python3 -c 'import socket,sys,time
-s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8); c=[]
-end=time.time()+30
-while time.time()<end:
-    s.settimeout(1)
-    try: c.append(s.accept()[0])
-    except socket.timeout: pass' "$sock.2" &
+    python3 "$FIXTURES/blackhole.py" "$sock.2" &
     pid=$!
     sleep 0.3
     sed -i "s#$(printf %s "$sock" | sed 's#/#%2F#g')#$(printf %s "$sock.2" | sed 's#/#%2F#g')#" "$cfg"
