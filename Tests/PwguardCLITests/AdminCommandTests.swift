@@ -110,3 +110,32 @@ import Testing
         #expect(doc.hasSuffix(r.stdout), "docs/rules.md is stale: run scripts/gen-docs.sh")
     }
 }
+
+/// `pwguard stats` over the event file that `check` itself writes.
+@Suite struct StatsTests {
+    @Test func summarisesWhatCheckLogged() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pwguard-stats-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let json = dir + "/events.jsonl"
+        let cfg = try Pwguard.oneRuleConfig("stats.toml", top: "[log]\njson_file = \"\(json)\"", rule: "id = \"length\"\nmin = 12")
+        for pw in ["short1", "tiny", "Long-enough-pass-1"] {
+            _ = try Pwguard.check(pw, account: "bob", args: ["--config", cfg])
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: json))
+        handle.seekToEndOfFile()
+        handle.write(Data("garbage line\n".utf8))
+        try handle.close()
+        let r = try Pwguard.run(["stats", json, "--json"], stdin: [])
+        #expect(r.status == 0)
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(obj["events"] as? Int == 3)
+        #expect(obj["skipped_lines"] as? Int == 1)
+        #expect((obj["verdicts"] as? [String: Int])?["reject"] == 2)
+        #expect((obj["rejections_by_rule"] as? [String: Int])?["length"] == 2)
+        #expect((obj["rejections_by_policy"] as? [String: Int])?["p"] == 2)
+        let recent = try Pwguard.run(["stats", json, "--since", "1h"], stdin: [])
+        #expect(recent.stdout.hasPrefix("3 decisions"))
+        let none = try Pwguard.run(["stats", json, "--since", "0s"], stdin: [])
+        #expect(none.stdout.hasPrefix("0 decisions"))
+    }
+}
