@@ -19,7 +19,7 @@ declare -A GROUP_PKGS=(
   [bench]="passwdqc"
   [lab]="samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules krb5-user
          ldap-utils smbclient python3-samba winbind tdb-tools ldb-tools iproute2 util-linux procps bc
-         libsasl2-modules-gssapi-mit"
+         libsasl2-modules-gssapi-mit python3-pip"
 )
 GROUPS_WANTED=${PWGUARD_DEPS_GROUPS:-build bench lab}
 # Debian's daemons that samba/winbind ship; none may run outside the lab.

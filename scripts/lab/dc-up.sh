@@ -8,6 +8,8 @@
 #             e.g. CPS='exec /usr/local/bin/pwguard check --config /etc/pwguard.toml'
 #   MODEL     samba process model: prefork (default) | standard | single
 #   KEEP=1    reuse an already provisioned domain in $LAB/dc (only rewrite CPS/LOGLEVEL and start)
+#   CPS_FROM_CONF=1  with KEEP=1: ignore CPS and keep the script line the existing smb.conf already has
+#             (none if it has none), e.g. when a configuration tool (samba-examples/ansible) wrote it
 #   LOGLEVEL  samba "log level" (default: none set, i.e. 0); 100 shows the script's stdout/stderr
 #   WAIT      seconds to wait for the DC to answer (default 120)
 #
@@ -79,6 +81,13 @@ if [ "${KEEP:-0}" != 1 ] || [ ! -f "$DC/etc/smb.conf" ]; then
     echo "dc-up: provisioned LAB.EXAMPLE in $(secs "$t") s"
 else
     echo "dc-up: reusing the domain in $DC (KEEP=1)"
+fi
+
+if [ "${CPS_FROM_CONF:-0}" = 1 ] && [ "${KEEP:-0}" = 1 ] && [ -f "$DC/etc/smb.conf" ]; then
+    CPS=$(awk '{ l = tolower($0) }
+        l ~ /^[ \t]*check[ \t]*password[ \t]*script[ \t]*=/ { sub(/^[^=]*=[ \t]*/, ""); v = $0 }
+        END { print v }' "$DC/etc/smb.conf")
+    echo "dc-up: keeping the check password script line of $DC/etc/smb.conf (CPS_FROM_CONF=1)"
 fi
 
 # (re)write the lines dc-up owns in [global]; awk takes CPS from the environment, so no quoting or
