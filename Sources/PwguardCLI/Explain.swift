@@ -168,6 +168,7 @@ enum ExplainReport {
                     if !r.outcome.passed {
                         if let m = r.outcome.matched { out += "          \(String(repeating: " ", count: width))  matched: \(m)\n" }
                         if let l = r.outcome.list { out += "          \(String(repeating: " ", count: width))  list: \(l)\n" }
+                        if let m = r.message() { out += "          \(String(repeating: " ", count: width))  message: \(m)\n" }
                     }
                 }
             }
@@ -226,6 +227,7 @@ enum ExplainReport {
                             .object([
                                 ("id", .string(r.ruleID)), ("evaluated", .bool(r.evaluated)), ("passed", .bool(r.outcome.passed)),
                                 ("reason", .string(r.outcome.reason)), ("matched", .opt(r.outcome.matched)), ("list", .opt(r.outcome.list)),
+                                ("message", .opt(r.message())),
                             ])
                         })),
                     ])

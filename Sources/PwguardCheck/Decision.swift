@@ -60,10 +60,13 @@ public struct Decision: Sendable {
         return result.failures.map { r in
             var s = r.ruleID
             if let list = r.outcome.list { s += " list=" + list }
+            var shown: String?
             if let m = r.outcome.matched {
-                s += " matched=" + (Self.safeToLog(m, passwordLength: candidateLength, identity: identity)
-                    ? m : "(withheld: \(m.unicodeScalars.count) of \(candidateLength) characters)")
+                shown = Self.safeToLog(m, passwordLength: candidateLength, identity: identity)
+                    ? m : "(withheld: \(m.unicodeScalars.count) of \(candidateLength) characters)"
+                s += " matched=" + shown!
             }
+            if let message = r.message(matched: shown ?? "") { s += " message=" + message }
             return s
         }
     }

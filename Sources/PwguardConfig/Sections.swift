@@ -248,20 +248,36 @@ extension Loader {
             throw r.error("require", "must be \"all\" or a number of rules from 1 to \(ruleReaders.count) (this rule set has \(ruleReaders.count) rules), not \(shown)")
         }
         var rules: [any PasswordRule] = []
+        var messages: [String?] = []
         for rr in ruleReaders {
-            if let rule = attempt({ try self.rule(rr, resources) }) { rules.append(rule) }
+            if let (rule, message) = attempt({ try self.rule(rr, resources) }) {
+                rules.append(rule)
+                messages.append(message)
+            }
         }
         r.finish()
         guard rules.count == ruleReaders.count else { throw AlreadyRecorded() }
-        return RuleSet(name: name, requirement: requirement, passphraseLength: passphrase, rules: rules)
+        return RuleSet(name: name, requirement: requirement, passphraseLength: passphrase, rules: rules, messages: messages)
     }
 
-    func rule(_ r: Reader, _ resources: Resources) throws -> any PasswordRule {
+    /// A rule and its optional `message` (a rejection message template, valid for every rule).
+    func rule(_ r: Reader, _ resources: Resources) throws -> (any PasswordRule, String?) {
         var lines: [String: Int] = [:]
         for key in r.values.keys { lines[key] = self.lines.line(r.keyPath(key)) }
         let p = RuleParameters(r.values, lines: lines, path: r.path, tableLine: self.lines.line(r.path))
         do {
-            return try RuleRegistry.make(p, resources: resources)
+            let message = try p.optionalString("message")
+            if let message {
+                var rest = Substring(message)
+                while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+                    let name = String(rest[rest.index(after: open)..<close])
+                    if !RuleResult.inserts.contains(name) {
+                        throw p.error("message", "unknown insert {\(name)}: use \(RuleResult.inserts.map { "{\($0)}" }.joined(separator: ", "))")
+                    }
+                    rest = rest[rest.index(after: close)...]
+                }
+            }
+            return (try RuleRegistry.make(p, resources: resources), message)
         } catch let e as FileError {
             throw listError(e, values: r.values, resources: resources, p)
         }

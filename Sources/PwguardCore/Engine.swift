@@ -6,6 +6,32 @@ public struct RuleResult: Sendable {
     public let outcome: RuleOutcome
     /// False when the rule was not run (the passphrase length skipped it).
     public let evaluated: Bool
+    /// The configured rejection message template (seed 004's message inserts, Specops' "show the found word").
+    public var messageTemplate: String? = nil
+
+    /// The rejection message with its inserts filled: {rule}, {reason}, {matched}, {list}. `matched` may be
+    /// given to replace the matched value (the event withholds values that would give the password away).
+    public func message(matched: String? = nil) -> String? {
+        guard let t = messageTemplate, !outcome.passed else { return nil }
+        return RuleResult.render(t, ["rule": ruleID, "reason": outcome.reason, "matched": matched ?? outcome.matched ?? "",
+                                     "list": outcome.list ?? ""])
+    }
+
+    /// Replaces `{name}` with `values[name]`; unknown names are left as written.
+    public static func render(_ template: String, _ values: [String: String]) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            out += values[name] ?? String(rest[open...close])
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
+    /// The insert names a template may use.
+    public static let inserts = ["rule", "reason", "matched", "list"]
 }
 
 /// One rule set's result.
@@ -49,7 +75,9 @@ public enum Engine {
             }
             return RuleSetResult(name: set.name, requirement: set.requirement, passed: true, passphraseBypass: true, results: skipped)
         }
-        let results = set.rules.map { RuleResult(ruleID: $0.id, outcome: $0.evaluate(candidate), evaluated: true) }
+        let results = set.rules.enumerated().map { i, rule in
+            RuleResult(ruleID: rule.id, outcome: rule.evaluate(candidate), evaluated: true, messageTemplate: set.message(i))
+        }
         let passedCount = results.filter(\.outcome.passed).count
         let passed: Bool
         switch set.requirement {

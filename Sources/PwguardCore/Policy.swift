@@ -28,13 +28,20 @@ public struct RuleSet: Sendable {
     /// Seed 001 "Paraphrase": a password longer than this many characters skips this set's other rules.
     public var passphraseLength: Int?
     public var rules: [any PasswordRule]
+    /// Per rule (same order as `rules`), the admin's rejection message template, if any (rule key `message`).
+    public var messages: [String?]
 
-    public init(name: String, requirement: Requirement = .all, passphraseLength: Int? = nil, rules: [any PasswordRule]) {
+    public init(name: String, requirement: Requirement = .all, passphraseLength: Int? = nil, rules: [any PasswordRule],
+                messages: [String?] = []) {
         self.name = name
         self.requirement = requirement
         self.passphraseLength = passphraseLength
         self.rules = rules
+        self.messages = messages
     }
+
+    /// The message template of rule `i`, if the configuration gave one.
+    public func message(_ i: Int) -> String? { i < messages.count ? messages[i] : nil }
 }
 
 /// Block: the listed principals are validated by this policy. Allow: they are exempt (seed 001).

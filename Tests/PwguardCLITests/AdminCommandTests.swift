@@ -139,3 +139,37 @@ import Testing
         #expect(none.stdout.hasPrefix("0 decisions"))
     }
 }
+
+/// Custom rejection messages (seed 004's message inserts, Specops' "show the found word").
+@Suite struct RejectionMessageTests {
+    static func config(_ message: String) throws -> String {
+        try Pwguard.oneRuleConfig("msg.toml", rule: "id = \"defined_text\"\nwords = [\"acme\"]\nmessage = \"\(message)\"")
+    }
+
+    @Test func explainAndEventShowTheMessage() throws {
+        let cfg = try Self.config("No company name ({matched}) please; rule {rule}.")
+        let e = try Pwguard.run(["explain", "--config", cfg, "--account", "bob"], stdin: Array("Acme-Vx9-Kelp-Zorbu".utf8))
+        #expect(e.status == 1)
+        #expect(e.stdout.contains("message: No company name (acme) please; rule defined_text."))
+        let c = try Pwguard.check("Acme-Vx9-Kelp-Zorbu", account: "bob", args: ["--config", cfg])
+        #expect(c.log.first?.contains("message=No company name (acme) please; rule defined_text.") == true)
+        let ok = try Pwguard.check("Vx9-Kelp-Zorbu-Frimt", account: "bob", args: ["--config", cfg])
+        #expect(ok.status == 0 && ok.log.first?.contains("message=") == false)
+    }
+
+    @Test func theEventNeverGetsAWithheldValueThroughAMessage() throws {
+        let cfg = try Self.config("found {matched}")
+        let c = try Pwguard.check("acme1", account: "bob", args: ["--config", cfg])
+        let line = try #require(c.log.first)
+        #expect(line.contains("message=found (withheld: 4 of 5 characters)"))
+        #expect(!line.contains("found acme"))
+    }
+
+    @Test func unknownInsertIsAConfigError() throws {
+        let cfg = try Self.config("found {word}")
+        let r = try Pwguard.run(["config", "check", cfg], stdin: [])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("msg.toml:10"))
+        #expect(r.stderr.contains("message: unknown insert {word}"))
+    }
+}

@@ -129,3 +129,11 @@ import Testing
         #expect(l.words == ["alpha", "beta", "gamma", "delta"])
     }
 }
+
+@Suite struct MessageTemplateTests {
+    @Test func rendersInsertsAndKeepsUnknownText() {
+        #expect(RuleResult.render("{rule}: {matched} in {list}!", ["rule": "r", "matched": "m", "list": "l"]) == "r: m in l!")
+        #expect(RuleResult.render("a {b", ["b": "x"]) == "a {b")
+        #expect(RuleResult.render("{x} stays", [:]) == "{x} stays")
+    }
+}
