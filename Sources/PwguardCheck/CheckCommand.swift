@@ -133,8 +133,22 @@ public enum CheckCommand {
         ev.add("directory", resolution.status)
         ev.add("lookup_ms", resolution.lookupMilliseconds.map(formatMs))
         ev.add("config", config.path ?? "embedded-default")
+        ev.add("server", facts.server)
+        ev.add("version", pwguardVersion)
         ev.add("duration_ms", formatMs(Deadline.milliseconds(since: start)))
         sink.log(decision.verdict == .reject ? .notice : .info, ev.text)
+        // Seed 001's opt-in "Capture Rejected Password": the only place a password is ever written.
+        if let path = config.log.captureRejectedFile, decision.verdict == .reject || decision.verdict == .monitorWouldReject {
+            let fields: [(String, JSONLog.JSONField)] = [
+                ("time", .string(JSONLog.timestamp())), ("account", .string(accountName)),
+                ("policy", .string(decision.policy?.name)), ("verdict", .string(decision.verdict.rawValue)),
+                ("rules", .string(decision.result?.failures.map(\.ruleID).joined(separator: ","))),
+                ("password", .string(password)),
+            ]
+            if let problem = JSONLog.append(path, fields: fields, private: true) {
+                sink.log(.warning, "event=warning " + base.text + " cause=capture_rejected detail=\(EventLine.quote(problem))")
+            }
+        }
         if let path = config.log.jsonFile {
             let failures = decision.result?.failures ?? []
             let fields: [(String, JSONLog.JSONField)] = [

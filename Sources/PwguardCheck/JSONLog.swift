@@ -9,12 +9,19 @@ public let pwguardVersion = "0.1.0"
 /// write(2) on an O_APPEND descriptor so concurrent checks never interleave. Created 0600 (the process
 /// umask is 077). A failure to write is reported on syslog and never changes the verdict.
 public enum JSONLog {
-    /// Returns nil on success, or why the line could not be written.
-    public static func append(_ path: String, fields: [(String, JSONField)]) -> String? {
+    /// Returns nil on success, or why the line could not be written. With `private`, the file must be
+    /// readable by its owner only (0600 or stricter) or nothing is written.
+    public static func append(_ path: String, fields: [(String, JSONField)], private: Bool = false) -> String? {
         let line = render(fields) + "\n"
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         if fd < 0 { return "\(path): \(String(cString: strerror(errno)))" }
         defer { close(fd) }
+        if `private` {
+            var st = stat()
+            guard fstat(fd, &st) == 0, st.st_mode & 0o077 == 0, st.st_uid == geteuid() else {
+                return "\(path): not written: the file must belong to this user and be readable by it alone (mode 0600)"
+            }
+        }
         let bytes = Array(line.utf8)
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         if n != bytes.count { return "\(path): \(n < 0 ? String(cString: strerror(errno)) : "short write")" }

@@ -12,6 +12,10 @@ public struct LogSettings: Sendable, Equatable {
     public var jsonFile: String?
     /// Syslog identity (default "pwguard").
     public var ident: String
+    /// Seed 001's "Capture Rejected Password", off by default: append each password the policy rejects to
+    /// this root-only file (absolute path; created 0600, never written when group or others can read it).
+    /// It holds plaintext passwords users tried: enable it only for a short investigation.
+    public var captureRejectedFile: String? = nil
 
     public init(facility: String = "authpriv", jsonFile: String? = nil, ident: String = "pwguard") {
         self.facility = facility

@@ -38,6 +38,10 @@ extension Loader {
         var s = LogSettings()
         s.facility = try r.choice("facility", ["authpriv", "auth"]) ?? s.facility
         s.jsonFile = try r.absolutePath("json_file")
+        s.captureRejectedFile = try r.absolutePath("capture_rejected_file")
+        if let c = s.captureRejectedFile, c == s.jsonFile {
+            throw r.error("capture_rejected_file", "must not be the json_file: captured passwords need a file of their own")
+        }
         if let ident = try r.text("ident") {
             guard ident.utf8.count <= 32, ident.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
                 throw r.error("ident", "must be at most 32 printable ASCII characters without spaces")

@@ -198,3 +198,42 @@ import Testing
         #expect(r.log.contains { $0.contains("cause=json_log") })
     }
 }
+
+/// Seed 001's opt-in "Capture Rejected Password": off by default; when on, a root-only file only.
+@Suite struct CaptureRejectedTests {
+    static func setup() throws -> (dir: String, file: String, cfg: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pwguard-capture-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let file = dir + "/rejected.jsonl"
+        let cfg = try Pwguard.oneRuleConfig("capture.toml", top: "[log]\ncapture_rejected_file = \"\(file)\"", rule: "id = \"length\"\nmin = 12")
+        return (dir, file, cfg)
+    }
+
+    @Test func capturesOnlyRejectedPasswordsInA0600File() throws {
+        let (_, file, cfg) = try Self.setup()
+        #expect(try Pwguard.check("short-pw1", account: "bob", args: ["--config", cfg]).status == 1)
+        #expect(try Pwguard.check("Long-enough-pass-1", account: "bob", args: ["--config", cfg]).status == 0)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.split(separator: "\n").count == 1)
+        #expect(text.contains("\"password\":\"short-pw1\""))
+        #expect(!text.contains("Long-enough-pass-1"))
+        let mode = (try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600)
+    }
+
+    @Test func refusesAFileOthersCanRead() throws {
+        let (_, file, cfg) = try Self.setup()
+        FileManager.default.createFile(atPath: file, contents: Data(), attributes: [.posixPermissions: 0o644])
+        let r = try Pwguard.check("short-pw1", account: "bob", args: ["--config", cfg])
+        #expect(r.status == 1)
+        #expect(try String(contentsOfFile: file, encoding: .utf8).isEmpty)
+        #expect(r.log.contains { $0.contains("cause=capture_rejected") })
+        #expect(!r.log.joined().contains("short-pw1"))
+    }
+
+    @Test func offByDefault() throws {
+        let r = try Pwguard.check("short-pw1", account: "bob", args: ["--config", try Pwguard.oneRuleConfig("plain.toml", rule: "id = \"length\"\nmin = 12")])
+        #expect(r.status == 1)
+        #expect(r.log.count == 1 && !r.log[0].contains("short-pw1"))
+    }
+}
