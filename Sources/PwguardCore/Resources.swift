@@ -77,6 +77,9 @@ public final class Resources: @unchecked Sendable {
     public let inline: [String: [String]]
     /// Directory relative list paths are resolved against (the config file's directory).
     public let baseDirectory: String?
+    /// History hashes computed in this process (one per parameter set), shared by the history rule and the
+    /// record written after the change.
+    public let historyHasher = HistoryHasher()
     private var cache: [String: WordList] = [:]
 
     public init(
