@@ -480,7 +480,7 @@ int pwg_dir_modify(const pwg_dir_request *req, const char *dn, const char *attr,
     if (rc) return rc;
     if (!dn || !attr || (ndel == 0 && nadd == 0)) return fail(&l, PWG_DIR_CONFIG, 0, "nothing to modify");
     if ((rc = connect_and_bind(&l))) goto out;
-    begin_step(&l, PWG_STEP_USER);
+    begin_step(&l, PWG_STEP_MODIFY);
     struct berval *store = calloc(ndel + nadd + 1, sizeof *store);
     struct berval **dv = store ? bervals(del, ndel, store) : NULL;
     struct berval **av = store ? bervals(add, nadd, store + ndel) : NULL;

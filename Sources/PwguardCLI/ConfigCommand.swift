@@ -30,6 +30,11 @@ struct ConfigCommand: ParsableCommand {
                                + "(GnuTLS crashes when dlopen'ed into a static executable): use the privileged ldapi socket, "
                                + "sasl = \"gssapi\", or a build made without -static-executable")
                 }
+                if c.history.attribute != HistorySettings.defaultAttribute, c.policies.contains(where: { $0.ruleSets.contains { $0.rules.contains { $0 is HistoryRule } } }) {
+                    printError("warning: [history] attribute = \"\(c.history.attribute)\": unless this attribute is confidential "
+                               + "(searchFlags 128) or its read access restricted, every authenticated user can read the password "
+                               + "hashes in it (docs/history.md)")
+                }
                 for p in c.policies {
                     print("  policy \"\(p.name)\" priority \(p.priority) \(p.mode.rawValue): "
                           + p.ruleSets.map { "\($0.rules.count) rules (\($0.requirement))" }.joined(separator: ", "))

@@ -211,8 +211,12 @@ public enum HistoryRecorder {
     public static func record(_ job: Job, config: Configuration, pollMilliseconds: Int = 100) -> Outcome {
         let start = Deadline.now()
         let attribute = config.history.attribute
+        // The record process holds up nobody: it waits as long as the DC needs. A burst of changes keeps the
+        // write lock busy (the modify waits for it) and may keep every Samba worker busy (a search then waits
+        // for one): generous timeouts, and an unanswered lookup does not count as "not committed".
         var settings = config.directory
-        settings.timeoutMilliseconds = max(settings.timeoutMilliseconds, 2000)
+        settings.timeoutMilliseconds = max(settings.timeoutMilliseconds, 15_000)
+        let hardLimit = max(Double(config.history.confirmTimeoutSeconds) * 1000, 120_000)
         var ev = EventLine()
         ev.add("account", job.account)
         let what: String
@@ -244,8 +248,12 @@ public enum HistoryRecorder {
                 lastProblem = e.description
             }
             if facts != nil { break }
-            if Deadline.milliseconds(since: start) >= giveUpAfter {
-                return done(false, "unconfirmed", lastProblem ?? "the change did not commit within \(config.history.confirmTimeoutSeconds) s "
+            let elapsed = Deadline.milliseconds(since: start)
+            if let lastProblem, elapsed >= hardLimit {
+                return done(false, "error", "the directory did not answer for \(Int(hardLimit / 1000)) s: \(lastProblem)")
+            }
+            if lastProblem == nil, elapsed >= giveUpAfter {
+                return done(false, "unconfirmed", "the change did not commit within \(config.history.confirmTimeoutSeconds) s "
                     + "(Samba refused it after the check, e.g. its own password history, or rolled the create back): nothing written")
             }
             usleep(useconds_t(pollMilliseconds * 1000))
@@ -278,7 +286,8 @@ public enum HistoryRecorder {
                 ev.add("pruned", String(delete.count))
                 ev.add("attempts", String(attempt))
                 return done(true, "ok")
-            case .failure(.conflict(let why)) where attempt < 8:
+            case .failure(let e) where attempt < 8 && (e.isConflict || (e.isTimeout && Deadline.milliseconds(since: start) < hardLimit)):
+                let why = e.description
                 usleep(useconds_t(20_000 * attempt))
                 switch DirectoryLookup.lookup(account: job.account, settings: settings, extraAttributes: lookupAttributes(config.history),
                                               tokenGroups: false) {
@@ -299,4 +308,9 @@ public enum HistoryRecorder {
         if let before = job.pwdLastSet { return f.pwdLastSet != before }
         return false
     }
+}
+
+extension ModifyError {
+    var isConflict: Bool { if case .conflict = self { return true } else { return false } }
+    var isTimeout: Bool { if case .directory(.timeout) = self { return true } else { return false } }
 }

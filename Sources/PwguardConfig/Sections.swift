@@ -21,6 +21,18 @@ extension Loader {
         let resources = self.resources(root)
         let policies = self.policies(root, resources)
         let defaultPolicy = attempt { try self.defaultPolicy(root, policies) } ?? nil
+        if let history {
+            for p in policies.map(\.policy) {
+                for set in p.ruleSets {
+                    for case let h as HistoryRule in set.rules where h.count > history.maxRecords {
+                        attempt {
+                            throw root.error("history", "policy \"\(p.name)\" has a history rule with count = \(h.count), more than "
+                                + "[history] max_records = \(history.maxRecords) records are ever kept")
+                        }
+                    }
+                }
+            }
+        }
         root.finish()
         guard !hasErrors, let log, let directory, let history else { return nil }
         let sorted = policies.map(\.policy).enumerated()

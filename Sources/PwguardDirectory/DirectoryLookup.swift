@@ -506,6 +506,7 @@ public enum DirectoryLookup {
         case Int32(PWG_STEP_USER): return "searching for the user"
         case Int32(PWG_STEP_TOKEN_GROUPS): return "reading tokenGroups"
         case Int32(PWG_STEP_GROUPS): return "resolving group names"
+        case Int32(PWG_STEP_MODIFY): return "modifying the entry"
         default: return "lookup"
         }
     }

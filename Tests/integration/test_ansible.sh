@@ -222,6 +222,16 @@ test_ansible_unsafe_line_and_bad_vars_refused() {
     assert_eq "nothing touched" "$snap" "$(ans_snapshot)"
 }
 
+test_ansible_loads_history_schema_once() {
+    local flags
+    ans_expect_ok "pwguard_load_schema=true" + -e pwguard_load_schema=true -e "pwguard_sam_ldb=$LAB_SAMLDB"
+    grep -q "load-schema: added pwguardPasswordHistory" "$ANS_OUT" || ans_fail "the schema was not added"
+    flags=$(lab_ldapsearch -b "CN=Schema,CN=Configuration,$LAB_BASE_DN" "(lDAPDisplayName=pwguardPasswordHistory)" searchFlags \
+        | sed -n 's/^searchFlags: //p')
+    assert_eq "attribute loaded, confidential" "128" "$flags"
+    ans_expect_ok "pwguard_load_schema=true again" 0 -e pwguard_load_schema=true -e "pwguard_sam_ldb=$LAB_SAMLDB"
+}
+
 test_ansible_disable_removes_line() {
     local pid0; pid0=$(dc_pid)
     ans_expect_ok "pwguard_enabled=false" + -e pwguard_enabled=false

@@ -3,7 +3,7 @@
 # one DC; the schema replicates to the others). Idempotent: does nothing when the attribute exists.
 #
 #   samba-examples/schema/load-schema.sh [SAM_LDB]          # default /var/lib/samba/private/sam.ldb
-#   SMB_CONF=/path/smb.conf load-schema.sh SAM_LDB          # passes -s to the ldb tools
+#   SMB_CONF=/path/smb.conf load-schema.sh SAM_LDB          # passes --configfile to the ldb tools
 #
 # Samba refuses schema changes over LDAP unless "dsdb:schema update allowed" is set and the DC restarted;
 # ldbmodify on sam.ldb with the option given on the command line works on a running DC, which picks the
@@ -12,7 +12,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 SAM=${1:-/var/lib/samba/private/sam.ldb}
 CONF=()
-[ -n "${SMB_CONF:-}" ] && CONF=(-s "$SMB_CONF")
+[ -n "${SMB_CONF:-}" ] && CONF=(--configfile="$SMB_CONF")
 [ -e "$SAM" ] || { echo "load-schema: no $SAM (give the DC's sam.ldb)" >&2; exit 1; }
 schema_dn=$(ldbsearch "${CONF[@]}" -H "$SAM" -s base -b "" schemaNamingContext 2>/dev/null | sed -n 's/^schemaNamingContext: //p')
 [ -n "$schema_dn" ] || { echo "load-schema: cannot read schemaNamingContext from $SAM" >&2; exit 1; }

@@ -46,7 +46,8 @@ enum {
     PWG_STEP_USER = 3,
     PWG_STEP_TOKEN_GROUPS = 4,
     PWG_STEP_GROUPS = 5,
-    PWG_STEP_COUNT = 6,
+    PWG_STEP_MODIFY = 6,       /* pwg_dir_modify's modify */
+    PWG_STEP_COUNT = 7,
 };
 
 typedef struct pwg_dir_request {
