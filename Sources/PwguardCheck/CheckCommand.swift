@@ -106,7 +106,7 @@ public enum CheckCommand {
         let given = Identity(accountName: accountName, userPrincipalName: env.userPrincipalName,
                              displayName: env.fullName, domainName: config.domain)
         let resolution = IdentityResolution.resolve(given, config: config)
-        if let e = resolution.error, !IdentityResolution.proceedsWithoutDirectory(config) {
+        if let e = resolution.error, !IdentityResolution.proceedsWithoutDirectory(config), IdentityResolution.decisionNeedsDirectory(config) {
             sink.log(.err, "event=error " + base.text + " cause=directory directory=\(e.cause) detail=\(EventLine.quote(e.description)) on_error=\(onError.rawValue) verdict=\(errorVerdict)")
             return errorExit(.internalError)
         }

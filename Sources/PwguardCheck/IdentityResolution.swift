@@ -40,10 +40,15 @@ public struct IdentityResolution: Sendable {
         return error.map { "unresolved:" + $0.cause } ?? "ok"
     }
 
-    /// Whether `config` needs the directory for anything.
+    /// Whether `config` needs the directory for anything (deciding, or history bookkeeping).
     public static func needsDirectory(_ config: Configuration) -> Bool {
+        decisionNeedsDirectory(config) || HistoryRecorder.inUse(config)
+    }
+
+    /// Whether deciding needs the directory: filters, or rules on directory attributes (history included).
+    /// When only `[history] without_rule` bookkeeping wanted the lookup, a failed lookup does not block the change.
+    public static func decisionNeedsDirectory(_ config: Configuration) -> Bool {
         config.policies.contains { ($0.name != config.defaultPolicy && $0.filters.needsDirectory) || $0.rulesNeedDirectory }
-            || HistoryRecorder.inUse(config)
     }
 
     /// Every group name the configuration's filters mention (resolved to SIDs in the same lookup).

@@ -29,7 +29,7 @@ enum Pwguard {
 
     /// Runs pwguard. `stdin` nil keeps stdin open and never writes (a writer that never closes).
     static func run(
-        _ args: [String], stdin: [UInt8]?, env: [String: String] = [:], closeStdin: Bool = true
+        _ args: [String], stdin: [UInt8]?, env: [String: String] = [:], closeStdin: Bool = true, via: [String] = []
     ) throws -> Run {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pwguard-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -39,8 +39,9 @@ enum Pwguard {
         defer { sock.close() }
 
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
+        // `via`: a wrapper command (e.g. setpriv to drop root) that runs the binary with `args`.
+        p.executableURL = URL(fileURLWithPath: via.first ?? binary)
+        p.arguments = via.isEmpty ? args : Array(via.dropFirst()) + [binary] + args
         var environment = ["PATH": "/usr/bin:/bin", "PWGUARD_LOG_SOCKET": sockPath]
         for (k, v) in env { environment[k] = v }
         p.environment = environment

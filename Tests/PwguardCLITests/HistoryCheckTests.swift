@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// The history rule through the real `pwguard check` binary when the directory cannot be read (the lab
+/// tests, Tests/integration/test_history.sh, cover a real DC).
+@Suite(.serialized) struct HistoryCheckTests {
+    /// A private dir whose ldapi socket does not exist.
+    static func config(_ name: String, extraTop: String = "", rule: String) throws -> String {
+        try Pwguard.oneRuleConfig(name, top: """
+            [directory]
+            private_dir = "/nonexistent/pwguard-test-private"
+            \(extraTop)
+            """, rule: rule)
+    }
+
+    @Test func historyRuleWithoutADirectoryFailsClosed() throws {
+        let path = try Self.config("hist.toml", rule: "id = \"history\"\ncount = 24")
+        let r = try Pwguard.check("Vx9-Kelp-Zorbu-Frimt", args: ["--config", path])
+        #expect(r.status == 3)
+        #expect(r.log.count == 1)
+        #expect(r.log.first?.contains("cause=directory") == true)
+        #expect(r.log.first?.contains("verdict=reject") == true)
+    }
+
+    @Test func historyRuleWithoutADirectoryAcceptsOnErrorAccept() throws {
+        let path = try Self.config("hist-accept.toml", rule: "id = \"history\"\ncount = 24")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try ("on_error = \"accept\"\n" + text).write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try Pwguard.check("Vx9-Kelp-Zorbu-Frimt", args: ["--config", path])
+        #expect(r.status == 0)
+        #expect(r.log.first?.contains("verdict=accept-on-error") == true)
+    }
+
+    /// `without_rule` bookkeeping alone must not block changes when the directory is down.
+    @Test func bookkeepingAloneDoesNotBlockWhenTheDirectoryIsDown() throws {
+        let path = try Self.config("bookkeeping.toml", extraTop: "[history]\nwithout_rule = \"record\"", rule: "id = \"length\"\nmin = 8")
+        let r = try Pwguard.check("Vx9-Kelp-Zorbu-Frimt", args: ["--config", path])
+        #expect(r.status == 0)
+        #expect(r.log.count == 1)
+        #expect(r.log.first?.contains("verdict=accept directory=unresolved:connect") == true)
+        #expect(r.log.first?.contains("history_job") == false)
+    }
+
+    @Test func noHistoryNoArgon2NoLookup() throws {
+        let path = try Pwguard.oneRuleConfig("plain.toml", rule: "id = \"length\"\nmin = 8")
+        let r = try Pwguard.check("Vx9-Kelp-Zorbu-Frimt", args: ["--config", path])
+        #expect(r.status == 0)
+        #expect(r.log.first?.contains("argon2") == false)
+        #expect(r.log.first?.contains("directory=") == false)
+    }
+
+    @Test func historyCommandsRefuseNonRoot() throws {
+        // Run as root in CI: drop to nobody with setpriv when we are root; otherwise we already are not root.
+        let args = ["history", "show", "mary"]
+        let r: Run
+        if geteuid() == 0 {
+            r = try Pwguard.run(args, stdin: [], env: [:], via: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+        } else {
+            r = try Pwguard.run(args, stdin: [])
+        }
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("must be run as root"))
+    }
+}
