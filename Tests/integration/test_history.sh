@@ -14,7 +14,8 @@
 #   - a change Samba refuses after the script (its own history) and a rolled-back create record nothing;
 #   - 20 users changing in parallel and one user changing 10 times in a row: every committed change is
 #     recorded exactly once; every check computed Argon2 once whatever the depth;
-#   - an ordinary user reads no history, of others or their own; `pwguard history show/clear` work, as root only.
+#   - an ordinary user reads no history, of others or their own; `pwguard history show/clear` work, as root only;
+#   - a record whose Argon2id cost cannot be met (memory allocation fails) makes the check follow on_error.
 
 H_BIN=$LAB/bin/pwguard-hist
 H_CONFIG=$LAB/history.toml
@@ -22,6 +23,8 @@ H_SOCK=$LAB/hist-log.sock
 H_EVENTS=$LAB/hist-events.log
 H_LISTENER_PID=$LAB/hist-listener.pid
 H_ATTR=pwguardPasswordHistory
+# 4 GiB of address space: enough for pwguard, too little for a 4 GiB Argon2id record (the allocation-failure test)
+H_CPS="ulimit -v 4194304; PWGUARD_LOG_SOCKET=$H_SOCK exec $H_BIN check --config $H_CONFIG"
 
 setup_file() {
     local bin=${PWGUARD:-$REPO_ROOT/.build-static/release/pwguard}
@@ -43,7 +46,7 @@ setup_file() {
     h_set_prefork 24
     h_restart || { echo "cannot restart the DC"; return 1; }
     local u
-    for u in hpath hcount hsamba hdays hten hread; do
+    for u in hpath hcount hsamba hdays hten hread hargon; do
         lab_user_add "$u" "Init-$u-Pass-01" >/dev/null || { echo "create $u: $LAB_OUT"; return 1; }
     done
     for u in $(seq -f 'hpar%02g' 1 20); do
@@ -62,7 +65,7 @@ h_set_prefork() {
 }
 h_restart() {
     lab_running && { "$LAB_SCRIPTS/dc-down.sh" > /dev/null || return 1; }
-    CPS="PWGUARD_LOG_SOCKET=$H_SOCK exec $H_BIN check --config $H_CONFIG" KEEP=1 "$LAB_SCRIPTS/dc-up.sh" > "$LAB/hist-dc-up.out" 2>&1 \
+    CPS="$H_CPS" KEEP=1 "$LAB_SCRIPTS/dc-up.sh" > "$LAB/hist-dc-up.out" 2>&1 \
         || { cat "$LAB/hist-dc-up.out"; return 1; }
 }
 
@@ -292,4 +295,18 @@ test_history_show_and_clear() {
     out=$(L "$H_BIN" history clear --config "$H_CONFIG" hcount) || fail "history clear: $out"
     assert_match "clear" "deleted 3 history records" "$out"
     assert_eq "records after clear" 0 "$(h_count hcount)"
+}
+
+test_history_argon2_allocation_failure_follows_on_error() {
+    h_wait hargon 1
+    local rec m
+    # a record asking for 4 GiB (the most a pwg1 record may ask), which the script's 4 GiB address space cannot give
+    rec="pwg1\$argon2id\$m=4194304,t=1,p=1\$c2FsdHNhbHRzYWx0c2FsdA\$$(date +%s)\$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    printf 'dn: %s\nchangetype: modify\nadd: %s\n%s: %s\n-\n' "$(lab_dn_of hargon)" "$H_ATTR" "$H_ATTR" "$rec" \
+        | lab_ldapmodify > /dev/null || fail_op "cannot plant the record"
+    m=$(h_mark)
+    expect_refused "Argon2 cannot allocate" pw_setpassword_local hargon "Argon-Fail-Pass-2x"
+    assert_match "the error names Argon2 and the cause" \
+        "event=error .*cause=history detail=\"Argon2id \(m=4194304,t=1,p=1\) failed: Memory allocation error\" on_error=reject verdict=reject" \
+        "$(h_since "$m")"
 }

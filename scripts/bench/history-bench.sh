@@ -53,7 +53,16 @@ cp "$LAB/hist.toml" "$LAB/current.toml"
 echo "== starting the lab DC with schema and pwguard (history, count 100) as the check password script"
 CPS="$PGCPS" scripts/lab/dc-up.sh > /dev/null
 L env SMB_CONF="$LAB_SMBCONF" samba-examples/schema/load-schema.sh "$LAB_SAMLDB"
+sleep 2
 
+adduser() {   # adduser USER PW [ARGS]: samba-tool user create, retried (the first lookups after a start can be slow)
+    local i
+    for i in 1 2 3; do
+        lab_user_add "$@" --use-username-as-cn > /dev/null && return 0
+        echo "create $1 (try $i): $LAB_OUT" >&2; sleep 1
+    done
+    return 1
+}
 hcount() {
     LT ldapsearch -LLL -o ldif-wrap=no -x -H "$LAB_LDAPI_PRIV_URL" -b "$LAB_BASE_DN" "(sAMAccountName=$1)" pwguardPasswordHistory \
         | grep -c '^pwguardPasswordHistory:' || true
@@ -64,7 +73,7 @@ reset() {   # reset USER PW: an administrator's LDAP reset (the script runs)
 }
 echo "== building histories of depth 1, 24 and 100 (the oldest password is $OLD for each)"
 for d in 1 24 100; do
-    lab_user_add "hb$d" "$OLD" --given-name=Quokka --use-username-as-cn >/dev/null
+    adduser "hb$d" "$OLD" --given-name=Quokka
     hwait "hb$d" 1
     for i in $(seq 2 "$d"); do reset "hb$d" "Bench-$d-Pass-$i-x"; hwait "hb$d" "$i"; done
     echo "hb$d: $(hcount "hb$d") records"
@@ -93,7 +102,7 @@ for s in "${sets[@]}"; do
 argon2_iterations = $t
 argon2_parallelism = $p"
     cp "$LAB/p-$m-$t.toml" "$LAB/current.toml"
-    lab_user_add "hp$m" "$OLD" --given-name=Quokka --use-username-as-cn >/dev/null
+    adduser "hp$m" "$OLD" --given-name=Quokka
     hwait "hp$m" 1
     cmds+=(-- env SAMBA_CPS_ACCOUNT_NAME="hp$m" "$PG" check --config "$LAB/hist.toml")
 done
@@ -103,8 +112,8 @@ echo "rows (m KiB, t, p): ${sets[*]}"
 
 echo
 echo "== 3. logon freeze: kinit latency of an unrelated user while another user's password changes in a loop"
-lab_user_add hbk 'Kinit-User-Pass-1' >/dev/null
-lab_user_add hbload 'Load-User-Pass-0' --given-name=Quokka --use-username-as-cn >/dev/null
+adduser hbk 'Kinit-User-Pass-1'
+adduser hbload 'Load-User-Pass-0' --given-name=Quokka
 kinit_series() {   # kinit_series LABEL: 40 kinits, median / p95 / max in ms
     local out=() i t0 t1
     for i in $(seq 1 40); do
