@@ -297,3 +297,28 @@ import Testing
         #expect(id.groupSIDs == facts.groupSIDs)
     }
 }
+
+/// replPropertyMetaData as Samba 4.17 returned it for a user created and then given a new password once.
+@Suite struct ReplicationMetadataTests {
+    static let blob: [UInt8] = {
+        let b64 = "AQAAAAAAAAAXAAAAAAAAAAAAAAABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAAAMAAAABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAAAEAAgABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAAAIAAgABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAABkBAgABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAAAEACQABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAAAgACQAEAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB7Q8AAAAAAADtDwAAAAAAABAACQABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAABkACQABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAADcACQACAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB7A8AAAAAAADsDwAAAAAAAEAACQABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAAFoACQACAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB7A8AAAAAAADsDwAAAAAAAF4ACQACAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB7A8AAAAAAADsDwAAAAAAAGAACQACAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB7A8AAAAAAADsDwAAAAAAAGIACQABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAAH0ACQABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB7A8AAAAAAADsDwAAAAAAAJIACQABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAAJ8ACQABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAAKAACQACAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB7A8AAAAAAADsDwAAAAAAAN0ACQABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAAC4BCQABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAAJACCQABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAAA4DCQABAAAAYt4UIQMAAAAx8owAGUzqSKkl1af+4ZJB6w8AAAAAAADrDwAAAAAAAA=="
+        return Base64.decode(Substring(b64)) ?? []
+    }()
+
+    @Test func readsTheUnicodePwdVersion() {
+        #expect(Self.blob.count == 16 + 23 * 48)
+        #expect(ReplicationMetadata.passwordVersion(Self.blob) == 2)
+        #expect(ReplicationMetadata.version(of: 0x0009_0008, in: Self.blob) == 4)  // userAccountControl
+    }
+
+    @Test func refusesWhatIsNotABlob() {
+        #expect(ReplicationMetadata.passwordVersion([]) == nil)
+        #expect(ReplicationMetadata.passwordVersion(Array(Self.blob.prefix(100))) == nil)  // count says 23
+        var v2 = Self.blob
+        v2[0] = 2
+        #expect(ReplicationMetadata.passwordVersion(v2) == nil)
+        var noPwd = Self.blob
+        noPwd[8] = 10  // only the first 10 records, unicodePwd (the 15th) not among them
+        #expect(ReplicationMetadata.passwordVersion(noPwd) == nil)
+    }
+}
