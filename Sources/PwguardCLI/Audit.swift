@@ -1,0 +1,4 @@
+import ArgumentParser
+struct Audit: ParsableCommand {
+    func run() throws {}
+}
