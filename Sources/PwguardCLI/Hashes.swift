@@ -10,7 +10,7 @@ import Glibc
 struct Hashes: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build and inspect breached-password stores (Have I Been Pwned downloads, leaked lists).",
-        subcommands: [Import.self, Check.self, Info.self]
+        subcommands: [Import.self, Check.self, Info.self, Hash.self]
     )
 
     static func now() -> Double {
@@ -142,17 +142,7 @@ struct Hashes: ParsableCommand {
                     throw ExitCode(2)
                 }
             }
-            var bytes: [UInt8]
-            switch PasswordInput.readAll() {
-            case .success(let b): bytes = b
-            case .failure(let f): printError("pwguard hashes check: \(f)"); throw ExitCode(2)
-            }
-            let password: String
-            switch PasswordInput.decode(bytes) {
-            case .success(let s): password = s
-            case .failure(let f): PasswordInput.wipe(&bytes); printError("pwguard hashes check: \(f)"); throw ExitCode(2)
-            }
-            PasswordInput.wipe(&bytes)
+            let password = try Hashes.readPassword("check")
             for store in opened {
                 switch store.lookup(digest: store.header.kind.digest(password)) {
                 case .absent: continue
@@ -165,6 +155,34 @@ struct Hashes: ParsableCommand {
                 }
             }
             print("not found")
+        }
+    }
+
+    /// Reads the password on stdin, as every command here does; exits 2 on bad input.
+    static func readPassword(_ command: String) throws -> String {
+        var bytes: [UInt8]
+        switch PasswordInput.readAll() {
+        case .success(let b): bytes = b
+        case .failure(let f): printError("pwguard hashes \(command): \(f)"); throw ExitCode(2)
+        }
+        defer { PasswordInput.wipe(&bytes) }
+        switch PasswordInput.decode(bytes) {
+        case .success(let s): return s
+        case .failure(let f): printError("pwguard hashes \(command): \(f)"); throw ExitCode(2)
+        }
+    }
+
+    struct Hash: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the SHA-1 or NTLM hash of a password read from stdin, in HIBP's form (upper-case hex).",
+            discussion: "For finding a password in a download (its first five characters name the range file) or building test lists."
+        )
+        @Option(help: "sha1 or ntlm.")
+        var kind: String
+
+        func run() throws {
+            guard let kind = HashKind(name: kind) else { throw ValidationError("--kind must be sha1 or ntlm, not \"\(self.kind)\"") }
+            print(Digest.hex(kind.digest(try Hashes.readPassword("hash"))).uppercased())
         }
     }
 

@@ -88,6 +88,22 @@ public struct DirectoryFacts: Sendable, Equatable {
 }
 
 /// One configured group name and what it resolved to.
+/// One account as `pwguard audit` reads it. The NT hash is a secret: never print it unless asked.
+public struct AccountHash: Sendable, Equatable {
+    public var accountName: String
+    public var distinguishedName: String
+    /// The 16-byte NT hash (MD4 of the UTF-16LE password); nil when the directory returned none.
+    public var ntHash: [UInt8]?
+    public var disabled: Bool
+
+    public init(accountName: String, distinguishedName: String, ntHash: [UInt8]?, disabled: Bool) {
+        self.accountName = accountName
+        self.distinguishedName = distinguishedName
+        self.ntHash = ntHash
+        self.disabled = disabled
+    }
+}
+
 public struct GroupResolution: Sendable, Equatable {
     /// The name (or SID) as configured.
     public var name: String
@@ -228,13 +244,41 @@ public enum DirectoryLookup {
     public static func lookup(account: String, groupNames: [String] = [], settings: DirectorySettings)
         -> Result<DirectoryFacts, DirectoryError>
     {
+        if account.isEmpty { return .failure(.configuration("no account name to look up")) }
+        let nameQueries = groupNames.filter { !SID.looksLikeSID($0) }
+        switch perform(settings: settings, account: account, userFilter: LDAPFilter.user(account: account),
+                       groupFilter: LDAPFilter.groups(names: nameQueries), listUsers: false,
+                       timeout: max(1, settings.timeoutMilliseconds)) {
+        case .failure(let e): return .failure(e)
+        case .success(let (collector, timings)):
+            return facts(collector, account: account, groupNames: groupNames, timings: timings)
+        }
+    }
+
+    /// Every enabled user account with its NT hash (`unicodePwd`), for `pwguard audit`. Only the privileged
+    /// ldapi socket, as root, returns NT hashes; elsewhere accounts come back without one.
+    public static func listAccounts(settings: DirectorySettings, timeoutMilliseconds: Int) -> Result<[AccountHash], DirectoryError> {
+        switch perform(settings: settings, account: "(all enabled users)", userFilter: LDAPFilter.enabledUsers, groupFilter: nil,
+                       listUsers: true, timeout: max(1, timeoutMilliseconds)) {
+        case .failure(let e): return .failure(e)
+        case .success(let (collector, _)):
+            return .success(collector.entries(Int32(PWG_STEP_USER)).map { e in
+                let uac = e.text("userAccountControl").flatMap { Int64($0) } ?? 0
+                return AccountHash(accountName: e.text("sAMAccountName") ?? e.dn, distinguishedName: e.dn,
+                                   ntHash: e.values["unicodepwd"]?.first, disabled: uac & 2 != 0)
+            })
+        }
+    }
+
+    /// Runs one request of the C lookup and collects what it hands back.
+    private static func perform(settings: DirectorySettings, account: String, userFilter: String, groupFilter: String?,
+                                listUsers: Bool, timeout: Int) -> Result<(Collector, DirectoryTimings), DirectoryError> {
         let started = monotonicMilliseconds()
         let endpoint: DirectoryEndpoint
         switch self.endpoint(for: settings) {
         case .success(let e): endpoint = e
         case .failure(let e): return .failure(e)
         }
-        if account.isEmpty { return .failure(.configuration("no account name to look up")) }
         if let path = endpoint.socketPath, let problem = socketProblem(path) {
             return .failure(.cannotConnect(uri: endpoint.uri, detail: problem))
         }
@@ -254,12 +298,8 @@ public enum DirectoryLookup {
         case .gssapi:
             auth = Int32(PWG_AUTH_GSSAPI)
         }
-        let timeout = max(1, settings.timeoutMilliseconds)
         let collector = Collector()
         var status = pwg_dir_status()
-        let userFilter = LDAPFilter.user(account: account)
-        let nameQueries = groupNames.filter { !SID.looksLikeSID($0) }
-        let groupFilter = LDAPFilter.groups(names: nameQueries)
 
         let code: Int32 = endpoint.uri.withCString { uri in
             userFilter.withCString { uf in
@@ -276,7 +316,8 @@ public enum DirectoryLookup {
                             req.timeout_ms = Int32(clamping: timeout)
                             req.user_filter = uf
                             req.group_filter = gf
-                            req.token_groups = 1
+                            req.token_groups = listUsers ? 0 : 1
+                            req.list_users = listUsers ? 1 : 0
                             let ctx = Unmanaged.passUnretained(collector).toOpaque()
                             return pwg_dir_lookup(&req, collectorSink, ctx, &status)
                         }
@@ -293,7 +334,7 @@ public enum DirectoryLookup {
             return .failure(error(code: code, ldapResult: status.ldap_result, step: status.step, message: message,
                                   endpoint: endpoint, account: account, timeout: timeout))
         }
-        return facts(collector, account: account, groupNames: groupNames, timings: timings)
+        return .success((collector, timings))
     }
 
     /// Where and how `settings` connect, or why they cannot: the privileged ldapi socket of the private

@@ -60,6 +60,10 @@ typedef struct pwg_dir_request {
     const char *user_filter;         /* subtree search under defaultNamingContext; required */
     const char *group_filter;        /* NULL: no group search */
     int token_groups;                /* 1: base search for tokenGroups on the user's DN */
+    int list_users;                  /* 1 (pwguard audit): hand every entry user_filter matches to the sink with
+                                        sAMAccountName, userAccountControl and unicodePwd (the NT hash, which the
+                                        privileged ldapi socket returns to root); no size limit, a server-side
+                                        size limit is an error; token_groups and group_filter are ignored */
 } pwg_dir_request;
 
 typedef struct pwg_dir_status {
