@@ -132,9 +132,13 @@ struct Hashes: ParsableCommand {
         )
         @Option(name: .customLong("store"), help: "A store file; repeat for several.")
         var stores: [String]
+        @Flag(help: "Print the time to open the stores and to hash and look the password up (microseconds) on stderr.")
+        var timing = false
 
         func run() throws {
             guard !stores.isEmpty else { throw ValidationError("at least one --store is required") }
+            let password = try Hashes.readPassword("check")
+            let t0 = Hashes.now()
             var opened: [HashStore] = []
             for path in stores {
                 do { opened.append(try HashStore(path: path)) } catch {
@@ -142,9 +146,18 @@ struct Hashes: ParsableCommand {
                     throw ExitCode(2)
                 }
             }
-            let password = try Hashes.readPassword("check")
+            let t1 = Hashes.now()
+            var results: [StoreLookup] = []
             for store in opened {
-                switch store.lookup(digest: store.header.kind.digest(password)) {
+                let r = store.lookup(digest: store.header.kind.digest(password))
+                results.append(r)
+                if r != .absent { break }
+            }
+            if timing {
+                printError("timing: open \(Hashes.fixed((t1 - t0) * 1e6, 1)) us, hash+lookup \(Hashes.fixed((Hashes.now() - t1) * 1e6, 1)) us")
+            }
+            for (store, result) in zip(opened, results) {
+                switch result {
                 case .absent: continue
                 case .found(let count):
                     print("found in \(store.path)" + (count.map { " (count \($0))" } ?? ""))
