@@ -33,6 +33,14 @@ import Testing
         #expect(absent.status == 0)
         #expect(absent.stdout == "not found\n")
 
+        let hash = try Pwguard.run(["hashes", "hash", "--kind", "ntlm"], stdin: Array("Password1".utf8))
+        #expect(hash.stdout == "64F12CDDAA88057E06A81B54E73B949B\n")
+        let sha = try Pwguard.run(["hashes", "hash", "--kind", "sha1"], stdin: Array("password\n".utf8))
+        #expect(sha.stdout == "5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8\n")
+        let timed = try Pwguard.run(["hashes", "check", "--timing", "--store", store], stdin: Array("Password1".utf8))
+        #expect(timed.status == 1)
+        #expect(timed.stderr.hasPrefix("timing: open "))
+
         let info = try Pwguard.run(["hashes", "info", store, "--verify"], stdin: [])
         #expect(info.status == 0)
         #expect(info.stdout.contains("kind ntlm, 2 records of 10 bytes"))

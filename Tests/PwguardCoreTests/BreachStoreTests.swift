@@ -258,6 +258,27 @@ func importStore(_ kind: HashKind, text: String, dir: String, configure: (inout 
         #expect(throws: StoreError.self) { try HashStore(path: dir + "/missing.pwgs") }
     }
 
+    @Test func smallWriteBuffersWriteTheSameStore() throws {
+        // The index and the records flushed in many small pieces (at odd offsets for the checksum's words):
+        // the bytes must be those of a store written in one piece. (A 100 M store's 2 MiB index is flushed
+        // twice at the normal buffer size.)
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var rng = SplitMix(state: 11)
+        try (0..<3000).map { _ in Digest.hex(rng.bytes(20)) }.joined(separator: "\n").write(toFile: dir + "/in.txt", atomically: true, encoding: .utf8)
+        var stores: [[UInt8]] = []
+        for limit in [1 << 20, 7, 64] {
+            let importer = HashImporter(options: ImportOptions(kind: .sha1))
+            importer.writeBufferLimit = limit
+            try importer.add(path: dir + "/in.txt")
+            _ = try importer.write(to: dir + "/s\(limit).pwgs")
+            stores.append(Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/s\(limit).pwgs"))))
+            try HashStore(path: dir + "/s\(limit).pwgs").verify()
+        }
+        #expect(stores[0] == stores[1])
+        #expect(stores[0] == stores[2])
+    }
+
     @Test func prefixBitsGrowWithTheStore() {
         #expect(StoreFormat.prefixBits(for: 0) == 4)
         #expect(StoreFormat.prefixBits(for: 1000) == 4)

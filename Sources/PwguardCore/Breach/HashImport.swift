@@ -63,6 +63,8 @@ public final class HashImporter {
     public var stats = ImportStats()
     /// Called now and then with the number of lines read so far.
     public var progress: ((Int) -> Void)?
+    /// Bytes buffered between writes (small in tests, so every path through the writer runs).
+    var writeBufferLimit = 1 << 20
 
     public init(options: ImportOptions) { self.options = options }
 
@@ -236,7 +238,8 @@ public final class HashImporter {
         let p = StoreFormat.prefixBits(for: max(entries.count, 1))
         // Merge equal keys: whole digests when exact, else the same bucket and 48-bit key.
         var out = 0
-        for e in entries {
+        for k in entries.indices {  // by index: iterating the array itself would copy it on the first write
+            let e = entries[k]
             if out > 0 {
                 let last = entries[out - 1]
                 let same = options.exact ? last == e
@@ -257,7 +260,7 @@ public final class HashImporter {
             stats.belowMinCount += before - entries.count
         }
         // p was chosen from the count before merging: at most one bit more than the merged count would give.
-        let header = try StoreHeaderWriter.write(entries, to: path, options: options, prefixBits: p)
+        let header = try StoreHeaderWriter.write(entries, to: path, options: options, prefixBits: p, bufferLimit: writeBufferLimit)
         stats.records = header.recordCount
         stats.bytes = header.fileSize
         return header
@@ -265,7 +268,8 @@ public final class HashImporter {
 }
 
 enum StoreHeaderWriter {
-    static func write(_ entries: [ImportEntry], to path: String, options: ImportOptions, prefixBits p: Int) throws(StoreError) -> StoreHeader {
+    static func write(_ entries: [ImportEntry], to path: String, options: ImportOptions, prefixBits p: Int,
+                      bufferLimit: Int) throws(StoreError) -> StoreHeader {
         guard entries.count < Int(UInt32.max) else { throw StoreError(path: path, reason: "more than 4,294,967,294 records: not supported by format version 1") }
         let kind = options.kind
         let keyBytes = options.exact ? kind.byteCount : StoreFormat.truncatedKeyBytes
@@ -287,7 +291,9 @@ enum StoreHeaderWriter {
         var buf: [UInt8] = []
         buf.reserveCapacity(1 << 20)
         var failure: String?
+        var written = StoreFormat.headerSize  // file offset of buf's first byte
         func flush() {
+            written += buf.count
             guard failure == nil, !buf.isEmpty else { buf.removeAll(keepingCapacity: true); return }
             buf.withUnsafeBytes { sum.update($0) }
             var off = 0
@@ -309,10 +315,10 @@ enum StoreHeaderWriter {
         for b in 0..<(1 << p) {
             while i < entries.count && StoreFormat.bucket(entries[i].top, prefixBits: p) < b { i += 1 }
             put(UInt32(i))
-            if buf.count >= 1 << 20 { flush() }
+            if buf.count >= bufferLimit { flush() }
         }
         put(UInt32(entries.count))
-        while StoreFormat.headerSize + buf.count < header.recordsOffset { buf.append(0) }
+        while written + buf.count < header.recordsOffset { buf.append(0) }
         flush()
         for e in entries {
             if options.exact {
@@ -323,7 +329,7 @@ enum StoreHeaderWriter {
                 for s in [40, 32, 24, 16, 8, 0] { buf.append(UInt8(truncatingIfNeeded: k >> UInt64(s))) }
             }
             if options.keepCounts { put(e.count) }
-            if buf.count >= 1 << 20 { flush() }
+            if buf.count >= bufferLimit { flush() }
         }
         flush()
         header.dataChecksum = sum.finish()
@@ -337,8 +343,8 @@ enum StoreHeaderWriter {
         close(fd)
         if let failure { throw StoreError(path: path, reason: "cannot write \(tmp): \(failure)") }
         // Verify what was written before it replaces anything.
-        let written = try HashStore(path: tmp)
-        try written.verify()
+        let check = try HashStore(path: tmp)
+        try check.verify()
         guard rename(tmp, path) == 0 else { throw StoreError(path: path, reason: "cannot rename \(tmp): \(String(cString: strerror(errno)))") }
         ok = true
         let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
