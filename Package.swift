@@ -6,7 +6,8 @@ import PackageDescription
 // Layout (see README "Architecture"):
 //   CLDAP                     the directory lookup in C over libldap, which it dlopens on first use (never linked)
 //   CArgon2, CCrypto          thin C shims over libargon2, libcrypto; no C pointer leaves them
-//   PwguardCore               the security core: input, normalisation, rules, policies, engine (stdlib only)
+//   PwguardCore               the security core: input, normalisation, rules, policies, engine, history records
+//                             (stdlib, Glibc, and libargon2 through CArgon2)
 //   PwguardConfig             TOML configuration -> PwguardCore policies (TOMLKit)
 //   PwguardDirectory          the directory lookup (user, tokenGroups, group names) as Swift values, over CLDAP
 //   PwguardCheck              the hot path Samba runs: `pwguard check`
@@ -28,7 +29,7 @@ let package = Package(
         .target(name: "CLDAP", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .target(name: "PwguardCore"),
+        .target(name: "PwguardCore", dependencies: ["CArgon2"]),
         .target(name: "PwguardConfig", dependencies: ["PwguardCore", "TOMLKit"]),
         .target(name: "CProcess"),
         .target(name: "PwguardDirectory", dependencies: ["CLDAP", "PwguardCore", "PwguardConfig"]),

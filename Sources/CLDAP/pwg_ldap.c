@@ -30,7 +30,7 @@
     X(ldap_sasl_interactive_bind_s) X(ldap_start_tls_s) X(ldap_search_ext_s) X(ldap_first_entry) \
     X(ldap_next_entry) X(ldap_count_entries) X(ldap_get_dn) X(ldap_get_values_len) \
     X(ldap_value_free_len) X(ldap_msgfree) X(ldap_memfree) X(ldap_unbind_ext_s) X(ldap_err2string) \
-    X(ldap_is_ldap_url)
+    X(ldap_is_ldap_url) X(ldap_modify_ext_s)
 
 static struct {
 #define X(name) __typeof__(name) *name;
@@ -311,12 +311,11 @@ static void emit(lookup *l, LDAPMessage *res, char **attrs, pwg_dir_sink sink, v
     }
 }
 
-static int run(lookup *l, pwg_dir_sink sink, void *ctx) {
+/* Connect (lazily, by the first operation), StartTLS, bind. */
+static int connect_and_bind(lookup *l) {
     const pwg_dir_request *req = l->req;
     int rc;
     struct timeval tv;
-
-    /* Connect (lazily, by the first operation), StartTLS, bind. */
     begin_step(l, PWG_STEP_CONNECT);
     rc = F.ldap_initialize(&l->ld, req->uri);
     if (rc != LDAP_SUCCESS || !l->ld)
@@ -359,6 +358,13 @@ static int run(lookup *l, pwg_dir_sink sink, void *ctx) {
         if (rc != LDAP_SUCCESS) return fail_rc(l, rc, PWG_DIR_BIND, "SASL GSSAPI bind");
     }
     end_step(l);
+    return PWG_DIR_OK;
+}
+
+static int run(lookup *l, pwg_dir_sink sink, void *ctx) {
+    const pwg_dir_request *req = l->req;
+    int rc;
+    if ((rc = connect_and_bind(l))) return rc;
 
     /* rootDSE: the domain's naming context. Anonymous reads of it are allowed everywhere. */
     begin_step(l, PWG_STEP_ROOTDSE);
@@ -384,6 +390,7 @@ static int run(lookup *l, pwg_dir_sink sink, void *ctx) {
     if (req->list_users) {
         begin_step(l, PWG_STEP_USER);
         char *list_attrs[] = { "sAMAccountName", "userAccountControl", "unicodePwd", NULL };
+        struct timeval tv;
         if (!arm_timeouts(l, &tv)) {
             free(base);
             return fail(l, PWG_DIR_TIMEOUT, LDAP_TIMEOUT, "listing the users: no answer within %d ms", req->timeout_ms);
@@ -404,8 +411,12 @@ static int run(lookup *l, pwg_dir_sink sink, void *ctx) {
 
     /* The user. */
     begin_step(l, PWG_STEP_USER);
-    char *user_attrs[] = { "sAMAccountName", "userPrincipalName", "givenName", "sn", "displayName",
-                           "objectSid", "pwdLastSet", NULL };
+    char *user_attrs[24] = { "sAMAccountName", "userPrincipalName", "givenName", "sn", "displayName",
+                             "objectSid", "pwdLastSet", NULL };
+    for (size_t i = 0, k = 7; req->extra_user_attrs && req->extra_user_attrs[i] && k < 23; i++, k++) {
+        user_attrs[k] = (char *)req->extra_user_attrs[i];
+        user_attrs[k + 1] = NULL;
+    }
     rc = search(l, base, LDAP_SCOPE_SUBTREE, req->user_filter, user_attrs, 2, &res, "searching for the user");
     if (rc) { free(base); return rc; }
     int n = F.ldap_count_entries(l->ld, res);
@@ -451,6 +462,72 @@ static int run(lookup *l, pwg_dir_sink sink, void *ctx) {
     free(base);
     l->st->step = PWG_STEP_COUNT;
     return PWG_DIR_OK;
+}
+
+/* Common start of a lookup or a modify: checks, TLS refusal in a static executable, loading libldap. */
+static int start(lookup *l, const pwg_dir_request *req, pwg_dir_status *status) {
+    memset(status, 0, sizeof *status);
+    for (int i = 0; i < PWG_STEP_COUNT; i++) status->step_us[i] = -1;
+    l->req = req;
+    l->st = status;
+    l->ld = NULL;
+    l->start_us = now_us();
+    l->deadline_us = l->start_us + (long long)(req->timeout_ms > 0 ? req->timeout_ms : 1) * 1000;
+    begin_step(l, PWG_STEP_LOAD);
+    if (!req->uri) return fail(l, PWG_DIR_CONFIG, 0, "no URI");
+    char err[400];
+    int tls = strncasecmp(req->uri, "ldaps://", 8) == 0 || req->start_tls;
+    if (tls && pwg_process_is_static())
+        return fail(l, PWG_DIR_UNSUPPORTED, 0, "ldaps:// and StartTLS are not available in a fully static pwguard");
+    int flags = (req->auth == PWG_AUTH_GSSAPI ? PWG_LOAD_SASL_PLUGINS : 0) | (tls ? PWG_LOAD_TLS : 0);
+    if (pwg_ldap_load(flags, err, sizeof err) != 0) return fail(l, PWG_DIR_LOAD, 0, "%s", err);
+    end_step(l);
+    return PWG_DIR_OK;
+}
+
+static struct berval **bervals(const pwg_dir_value *v, size_t n, struct berval *store) {
+    struct berval **p = calloc(n + 1, sizeof *p);
+    if (!p) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        store[i].bv_val = (char *)v[i].data;
+        store[i].bv_len = (ber_len_t)v[i].len;
+        p[i] = &store[i];
+    }
+    return p;
+}
+
+int pwg_dir_modify(const pwg_dir_request *req, const char *dn, const char *attr, const pwg_dir_value *del,
+                   size_t ndel, const pwg_dir_value *add, size_t nadd, pwg_dir_status *status) {
+    lookup l;
+    int rc = start(&l, req, status);
+    if (rc) return rc;
+    if (!dn || !attr || (ndel == 0 && nadd == 0)) return fail(&l, PWG_DIR_CONFIG, 0, "nothing to modify");
+    if ((rc = connect_and_bind(&l))) goto out;
+    begin_step(&l, PWG_STEP_USER);
+    struct berval *store = calloc(ndel + nadd + 1, sizeof *store);
+    struct berval **dv = store ? bervals(del, ndel, store) : NULL;
+    struct berval **av = store ? bervals(add, nadd, store + ndel) : NULL;
+    LDAPMod mdel = { .mod_op = LDAP_MOD_DELETE | LDAP_MOD_BVALUES, .mod_type = (char *)attr };
+    LDAPMod madd = { .mod_op = LDAP_MOD_ADD | LDAP_MOD_BVALUES, .mod_type = (char *)attr };
+    mdel.mod_vals.modv_bvals = dv;
+    madd.mod_vals.modv_bvals = av;
+    LDAPMod *mods[3] = { NULL, NULL, NULL };
+    int k = 0;
+    if (ndel) mods[k++] = &mdel;
+    if (nadd) mods[k++] = &madd;
+    struct timeval tv;
+    if (!store || !dv || !av) rc = fail(&l, PWG_DIR_CONFIG, 0, "out of memory");
+    else if (!arm_timeouts(&l, &tv)) rc = fail(&l, PWG_DIR_TIMEOUT, LDAP_TIMEOUT, "modify: no answer within %d ms", req->timeout_ms);
+    else {
+        int r = F.ldap_modify_ext_s(l.ld, dn, mods, NULL, NULL);
+        if (r == LDAP_SUCCESS) { end_step(&l); l.st->step = PWG_STEP_COUNT; rc = PWG_DIR_OK; }
+        else rc = fail_rc(&l, r, PWG_DIR_SEARCH, "modifying the entry");
+    }
+    free(dv); free(av); free(store);
+out:
+    if (l.ld) F.ldap_unbind_ext_s(l.ld, NULL, NULL);
+    status->total_us = now_us() - l.start_us;
+    return rc;
 }
 
 int pwg_dir_lookup(const pwg_dir_request *req, pwg_dir_sink sink, void *ctx, pwg_dir_status *status) {

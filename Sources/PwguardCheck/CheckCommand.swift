@@ -123,6 +123,34 @@ public enum CheckCommand {
                                    server: config.server ?? hostName())
         let decision = Decision.make(password: password, identity: identity, policies: config.policies,
                                      defaultPolicy: config.defaultPolicy, facts: facts)
+
+        // 6b. History: a history rule that could not read or hash the history cannot decide (on_error);
+        //     after an accepted change, hand the new record (a hash) to a detached process that writes it
+        //     once the change has committed (never from here: a write inside the script deadlocks).
+        let hasher = config.resources.historyHasher
+        let historyRule = decision.policy.flatMap(HistoryRecorder.historyRule(in:))
+        var historyProblem: String?
+        if historyRule != nil, decision.verdict != .reject || decision.result?.failures.contains(where: { $0.ruleID == HistoryRule.id }) == true {
+            if identity.passwordHistory == nil { historyProblem = "the password history could not be read from the directory" }
+        }
+        if let f = hasher.failure { historyProblem = f.message }
+        var historyJob: String?
+        if historyProblem == nil {
+            switch HistoryRecorder.plan(decision: decision, resolution: resolution, config: config, password: password, now: Int64(time(nil))) {
+            case .failure(let e): historyProblem = e.message
+            case .success(nil): break
+            case .success(let job?):
+                switch HistoryRecorder.spawn(job) {
+                case .success(let pid): historyJob = "started:\(pid)"
+                case .failure(let e): historyJob = "failed"; sink.log(.warning, "event=warning " + base.text + " cause=history_record detail=\(EventLine.quote(e.message))")
+                }
+            }
+        }
+        if let problem = historyProblem {
+            Deadline.disarm()
+            sink.log(.err, "event=error " + base.text + " policy=\(EventLine.quote(decision.policy?.name ?? "(none)")) cause=history detail=\(EventLine.quote(problem)) on_error=\(onError.rawValue) verdict=\(errorVerdict)")
+            return errorExit(.internalError)
+        }
         Deadline.disarm()
 
         // 7. One event, then the exit status Samba reads.
@@ -138,6 +166,13 @@ public enum CheckCommand {
         if decision.verdict == .notChecked { ev.add("detail", decision.selection.why) }
         ev.add("directory", resolution.status)
         ev.add("lookup_ms", resolution.lookupMilliseconds.map(formatMs))
+        if let snapshot = identity.passwordHistory, HistoryRecorder.inUse(config) {
+            ev.add("history_records", String(snapshot.records.count))
+            if snapshot.unreadable > 0 { ev.add("history_unreadable", String(snapshot.unreadable)) }
+            ev.add("argon2", String(hasher.argon2Computations))
+            if hasher.argon2Computations > 0 { ev.add("argon2_ms", formatMs(hasher.argon2Milliseconds)) }
+            ev.add("history_job", historyJob)
+        }
         ev.add("config", config.path ?? "embedded-default")
         ev.add("server", facts.server)
         ev.add("version", pwguardVersion)

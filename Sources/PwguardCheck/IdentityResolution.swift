@@ -1,6 +1,9 @@
 import PwguardConfig
 import PwguardCore
 import PwguardDirectory
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Step 2 of the check: who is changing their password. Samba gives the account name, UPN and display
 /// name; the directory adds the DN, transitive groups, given name and surname, but only when a policy
@@ -17,6 +20,9 @@ public struct IdentityResolution: Sendable {
     /// The account does not exist yet: Samba runs the script for `user create` before the object exists.
     public var newAccount: Bool
     public var lookupMilliseconds: Double?
+    /// The user's password state before the change (unicodePwd version, pwdLastSet), for the history record.
+    public var passwordVersion: UInt32?
+    public var pwdLastSet: Int64?
 
     public init(identity: Identity, groups: Set<String>?, lookedUp: Bool, error: DirectoryError?, newAccount: Bool, lookupMilliseconds: Double?) {
         self.identity = identity
@@ -37,6 +43,7 @@ public struct IdentityResolution: Sendable {
     /// Whether `config` needs the directory for anything.
     public static func needsDirectory(_ config: Configuration) -> Bool {
         config.policies.contains { ($0.name != config.defaultPolicy && $0.filters.needsDirectory) || $0.rulesNeedDirectory }
+            || HistoryRecorder.inUse(config)
     }
 
     /// Every group name the configuration's filters mention (resolved to SIDs in the same lookup).
@@ -54,14 +61,26 @@ public struct IdentityResolution: Sendable {
         guard settings.enabled || force else {
             return IdentityResolution(identity: identity, groups: nil, lookedUp: false, error: .disabled, newAccount: false, lookupMilliseconds: nil)
         }
-        switch DirectoryLookup.lookup(account: identity.accountName, groupNames: groupNames(config), settings: settings) {
+        let history = HistoryRecorder.inUse(config)
+        let extra = history ? HistoryRecorder.lookupAttributes(config.history) : []
+        switch DirectoryLookup.lookup(account: identity.accountName, groupNames: groupNames(config), settings: settings, extraAttributes: extra) {
         case .success(let facts):
-            return IdentityResolution(identity: facts.applied(to: identity), groups: facts.selectionGroups, lookedUp: true,
-                                      error: nil, newAccount: false, lookupMilliseconds: facts.timings.total)
+            var id = facts.applied(to: identity)
+            if history {
+                let values = (facts.extra[config.history.attribute.lowercased()] ?? []).map { String(decoding: $0, as: UTF8.self) }
+                id.passwordHistory = HistorySnapshot(values: values, readAt: Int64(time(nil)))
+            }
+            var r = IdentityResolution(identity: id, groups: facts.selectionGroups, lookedUp: true,
+                                       error: nil, newAccount: false, lookupMilliseconds: facts.timings.total)
+            r.passwordVersion = facts.passwordVersion
+            r.pwdLastSet = facts.pwdLastSet
+            return r
         case .failure(.noSuchUser):
             // `samba-tool user create` runs the script before the account exists: a new account is in no
-            // group yet (beyond its primary group) and has no container we can know.
-            return IdentityResolution(identity: identity, groups: [], lookedUp: true, error: nil, newAccount: true, lookupMilliseconds: nil)
+            // group yet (beyond its primary group) and has no container we can know, and no history.
+            var id = identity
+            if history { id.passwordHistory = HistorySnapshot(values: [], readAt: Int64(time(nil))) }
+            return IdentityResolution(identity: id, groups: [], lookedUp: true, error: nil, newAccount: true, lookupMilliseconds: nil)
         case .failure(let e):
             return IdentityResolution(identity: identity, groups: nil, lookedUp: true, error: e, newAccount: false, lookupMilliseconds: nil)
         }

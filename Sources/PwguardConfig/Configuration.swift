@@ -55,6 +55,42 @@ public struct DirectorySettings: Sendable, Equatable {
     }
 }
 
+/// Password history (`[history]`): where the records live and how new ones are hashed and kept.
+public struct HistorySettings: Sendable, Equatable {
+    /// What to do with the history of a user whose policy has no history rule (or who has no policy).
+    public enum WithoutRule: String, Sendable, CaseIterable {
+        /// Leave it as it is (no Argon2, no write): the default.
+        case keep
+        /// Delete it after the change (seed 004, PPE: "deleted if the user does not have an assigned policy, or
+        /// if the History rule is disabled").
+        case delete
+        /// Record the change anyway, so a history rule enabled later starts with a history (seed 004's advice to
+        /// run both history rules while transitioning). Costs an Argon2 computation per change.
+        case record
+    }
+
+    /// The directory attribute holding the records (an octet-string, multi-valued, confidential attribute).
+    public var attribute: String
+    /// How new records are hashed.
+    public var hashing: HistoryHashing
+    /// Most records kept per user (≤ 100).
+    public var maxRecords: Int
+    /// How long the record process waits for the change to commit before it gives up (seconds).
+    public var confirmTimeoutSeconds: Int
+    public var withoutRule: WithoutRule
+
+    public static let defaultAttribute = "pwguardPasswordHistory"
+
+    public init(attribute: String = HistorySettings.defaultAttribute, hashing: HistoryHashing = .defaultArgon2id,
+                maxRecords: Int = 100, confirmTimeoutSeconds: Int = 30, withoutRule: WithoutRule = .keep) {
+        self.attribute = attribute
+        self.hashing = hashing
+        self.maxRecords = maxRecords
+        self.confirmTimeoutSeconds = confirmTimeoutSeconds
+        self.withoutRule = withoutRule
+    }
+}
+
 /// A loaded, validated configuration.
 public struct Configuration: Sendable {
     /// The file it came from; nil for the embedded default or text parsed without a path.
@@ -71,6 +107,7 @@ public struct Configuration: Sendable {
     public var resources: Resources
     public var log: LogSettings
     public var directory: DirectorySettings
+    public var history: HistorySettings
     /// `domain`: the AD DNS domain name (e.g. "lab.example").
     public var domain: String?
     /// `server`: this DC's host name, for `servers` filters (default: the host name).
@@ -79,8 +116,10 @@ public struct Configuration: Sendable {
     public init(
         path: String? = nil, onError: OnError = .reject, deadlineMilliseconds: Int = 500, policies: [Policy],
         defaultPolicy: String? = nil, resources: Resources = Resources(), log: LogSettings = LogSettings(),
-        directory: DirectorySettings = DirectorySettings(), domain: String? = nil, server: String? = nil
+        directory: DirectorySettings = DirectorySettings(), history: HistorySettings = HistorySettings(),
+        domain: String? = nil, server: String? = nil
     ) {
+        self.history = history
         self.path = path
         self.onError = onError
         self.deadlineMilliseconds = deadlineMilliseconds

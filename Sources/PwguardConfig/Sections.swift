@@ -17,18 +17,19 @@ extension Loader {
         let directory = attempt {
             try directorySettings(root.table("directory", example: "[directory]"), deadline: deadline ?? 500)
         }
+        let history = attempt { try historySettings(root.table("history", example: "[history]")) }
         let resources = self.resources(root)
         let policies = self.policies(root, resources)
         let defaultPolicy = attempt { try self.defaultPolicy(root, policies) } ?? nil
         root.finish()
-        guard !hasErrors, let log, let directory else { return nil }
+        guard !hasErrors, let log, let directory, let history else { return nil }
         let sorted = policies.map(\.policy).enumerated()
             .sorted { $0.element.priority != $1.element.priority ? $0.element.priority < $1.element.priority : $0.offset < $1.offset }
             .map(\.element)
         return Configuration(
             path: file, onError: onError.flatMap(OnError.init(rawValue:)) ?? .reject, deadlineMilliseconds: deadline ?? 500,
             policies: sorted, defaultPolicy: defaultPolicy, resources: resources, log: log, directory: directory,
-            domain: domain, server: server)
+            history: history, domain: domain, server: server)
     }
 
     // MARK: [log], [directory]
@@ -84,6 +85,42 @@ extension Loader {
         }
         if s.bindDN != nil && s.sasl != nil {
             throw r.error("sasl", "cannot be combined with bind_dn: use either a simple bind or SASL")
+        }
+        r.finish()
+        return s
+    }
+
+    func historySettings(_ r: Reader?) throws -> HistorySettings {
+        guard let r else { return HistorySettings() }
+        var s = HistorySettings()
+        if let a = try r.text("attribute") {
+            guard let first = a.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII,
+                  a.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }) else {
+                throw r.error("attribute", "must be an attribute's lDAPDisplayName (letters, digits, -), not \"\(a)\"")
+            }
+            s.attribute = a
+        }
+        let algorithm = try r.choice("algorithm", HistoryAlgorithm.allCases.map(\.rawValue)).flatMap(HistoryAlgorithm.init(rawValue:))
+        let m = try r.int("argon2_memory_kib", 64...4_194_304)
+        let t = try r.int("argon2_iterations", 1...64)
+        let p = try r.int("argon2_parallelism", 1...16)
+        if algorithm == .sha256, m != nil || t != nil || p != nil {
+            throw r.error("algorithm", "argon2_* settings are for algorithm = \"argon2id\"")
+        }
+        if algorithm == .sha256 {
+            s.hashing = .sha256
+        } else {
+            s.hashing.memoryKiB = UInt32(m ?? Int(s.hashing.memoryKiB))
+            s.hashing.iterations = UInt32(t ?? Int(s.hashing.iterations))
+            s.hashing.parallelism = UInt32(p ?? Int(s.hashing.parallelism))
+            if s.hashing.memoryKiB < 8 * s.hashing.parallelism {
+                throw r.error("argon2_memory_kib", "must be at least 8 × argon2_parallelism")
+            }
+        }
+        s.maxRecords = try r.int("max_records", 1...100) ?? s.maxRecords
+        s.confirmTimeoutSeconds = try r.int("confirm_timeout_seconds", 1...600) ?? s.confirmTimeoutSeconds
+        if let w = try r.choice("without_rule", HistorySettings.WithoutRule.allCases.map(\.rawValue)) {
+            s.withoutRule = HistorySettings.WithoutRule(rawValue: w)!
         }
         r.finish()
         return s

@@ -62,13 +62,20 @@ public struct PolicyResult: Sendable {
 }
 
 public enum Engine {
-    /// Evaluates every rule set of `policy`. Every rule runs (so `explain` can show all of them); rules are
-    /// cheap, and the expensive ones (history, later) are ordered last by their rule sets.
+    /// Evaluates every rule set of `policy`. Every cheap rule runs (so `explain` can show all of them); the
+    /// expensive ones (history: an Argon2 computation) run only when the cheap ones leave the policy
+    /// passable, so a password refused anyway never costs one.
     public static func evaluate(_ policy: Policy, _ candidate: Candidate) -> PolicyResult {
-        PolicyResult(policyName: policy.name, mode: policy.mode, sets: policy.ruleSets.map { evaluate($0, candidate) })
+        let cheap = policy.ruleSets.map { evaluate($0, candidate, expensive: false) }
+        let passable = cheap.allSatisfy(\.passed)
+        let hasExpensive = policy.ruleSets.contains { $0.rules.contains { type(of: $0).isExpensive } }
+        let sets = passable && hasExpensive ? policy.ruleSets.map { evaluate($0, candidate, expensive: true) } : cheap
+        return PolicyResult(policyName: policy.name, mode: policy.mode, sets: sets)
     }
 
-    public static func evaluate(_ set: RuleSet, _ candidate: Candidate) -> RuleSetResult {
+    /// Evaluates one set; with `expensive: false` the expensive rules are reported as not run and count as
+    /// passed (the caller runs them only when the policy can still pass).
+    public static func evaluate(_ set: RuleSet, _ candidate: Candidate, expensive: Bool = true) -> RuleSetResult {
         if let limit = set.passphraseLength, candidate.length > limit {
             let skipped = set.rules.map {
                 RuleResult(ruleID: $0.id, outcome: .pass("skipped: the password is a passphrase longer than \(limit) characters"), evaluated: false)
@@ -76,7 +83,11 @@ public enum Engine {
             return RuleSetResult(name: set.name, requirement: set.requirement, passed: true, passphraseBypass: true, results: skipped)
         }
         let results = set.rules.enumerated().map { i, rule in
-            RuleResult(ruleID: rule.id, outcome: rule.evaluate(candidate), evaluated: true, messageTemplate: set.message(i))
+            if !expensive && type(of: rule).isExpensive {
+                return RuleResult(ruleID: rule.id, outcome: .pass("not run: the password already fails another rule (this rule runs last, it is costly)"),
+                                  evaluated: false, messageTemplate: set.message(i))
+            }
+            return RuleResult(ruleID: rule.id, outcome: rule.evaluate(candidate), evaluated: true, messageTemplate: set.message(i))
         }
         let passedCount = results.filter(\.outcome.passed).count
         let passed: Bool

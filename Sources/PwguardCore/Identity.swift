@@ -16,6 +16,8 @@ public struct Identity: Sendable, Equatable {
     public var distinguishedName: String?
     /// SIDs of every group the user is in, transitively (tokenGroups), when looked up.
     public var groupSIDs: [String]?
+    /// The user's password history records, read from the directory before the change (nil: not read).
+    public var passwordHistory: HistorySnapshot?
 
     public init(
         accountName: String, userPrincipalName: String? = nil, displayName: String? = nil, givenName: String? = nil,

@@ -79,6 +79,9 @@ public final class Resources: @unchecked Sendable {
     public let baseDirectory: String?
     /// Named breached-password stores declared in the configuration (`[stores]`): name → path.
     public let storePaths: [String: String]
+    /// History hashes computed in this process (one per parameter set), shared by the history rule and the
+    /// record written after the change.
+    public let historyHasher = HistoryHasher()
     private var cache: [String: WordList] = [:]
     var storeCache: [String: StoreHandle] = [:]
 

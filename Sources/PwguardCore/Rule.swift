@@ -24,11 +24,16 @@ public protocol PasswordRule: Sendable {
     /// Whether the rule reads identity attributes Samba does not pass (givenName, sn), so `check` must look
     /// the user up in the directory before evaluating it.
     static var usesDirectoryAttributes: Bool { get }
+
+    /// Whether the rule is costly (history: an Argon2 computation). Such rules run only when every other rule
+    /// of the policy let the password through: a password already refused costs nothing more.
+    static var isExpensive: Bool { get }
 }
 
 extension PasswordRule {
     public var id: String { Self.id }
     public static var usesDirectoryAttributes: Bool { false }
+    public static var isExpensive: Bool { false }
 }
 
 /// Documentation of one parameter.

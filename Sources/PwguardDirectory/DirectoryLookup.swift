@@ -35,6 +35,15 @@ public struct DirectoryFacts: Sendable, Equatable {
     public var namingContext: String
     /// How long each step took.
     public var timings: DirectoryTimings
+    /// The values of the extra user attributes asked for (`lookup(extraAttributes:)`), by lower-cased name.
+    public var extra: [String: [[UInt8]]] = [:]
+
+    /// The version of the user's `unicodePwd` in its replication metadata (`replPropertyMetaData`, when asked
+    /// for): it grows by one with every password set, whatever pwdLastSet does (a reset with "must change at
+    /// next logon" sets pwdLastSet to 0 again and again).
+    public var passwordVersion: UInt32? {
+        extra["replpropertymetadata"]?.first.flatMap(ReplicationMetadata.passwordVersion)
+    }
 
     /// The DNS domain of the naming context (`lab.example`).
     public var domainName: String? { DistinguishedName.domainName(namingContext) }
@@ -241,85 +250,49 @@ public enum DirectoryLookup {
     ///
     /// `groupNames` may be names (sAMAccountName or cn, any case; a `DOMAIN\` prefix is ignored) or SIDs.
     /// The caller should ignore SIGPIPE (pwguard check does), as a server that hangs up mid-write raises it.
-    public static func lookup(account: String, groupNames: [String] = [], settings: DirectorySettings)
+    public static func lookup(account: String, groupNames: [String] = [], settings: DirectorySettings,
+                              extraAttributes: [String] = [], tokenGroups: Bool = true)
         -> Result<DirectoryFacts, DirectoryError>
     {
-        if account.isEmpty { return .failure(.configuration("no account name to look up")) }
-        let nameQueries = groupNames.filter { !SID.looksLikeSID($0) }
-        switch perform(settings: settings, account: account, userFilter: LDAPFilter.user(account: account),
-                       groupFilter: LDAPFilter.groups(names: nameQueries), listUsers: false,
-                       timeout: max(1, settings.timeoutMilliseconds)) {
-        case .failure(let e): return .failure(e)
-        case .success(let (collector, timings)):
-            return facts(collector, account: account, groupNames: groupNames, timings: timings)
-        }
-    }
-
-    /// Every enabled user account with its NT hash (`unicodePwd`), for `pwguard audit`. Only the privileged
-    /// ldapi socket, as root, returns NT hashes; elsewhere accounts come back without one.
-    public static func listAccounts(settings: DirectorySettings, timeoutMilliseconds: Int) -> Result<[AccountHash], DirectoryError> {
-        switch perform(settings: settings, account: "(all enabled users)", userFilter: LDAPFilter.enabledUsers, groupFilter: nil,
-                       listUsers: true, timeout: max(1, timeoutMilliseconds)) {
-        case .failure(let e): return .failure(e)
-        case .success(let (collector, _)):
-            return .success(collector.entries(Int32(PWG_STEP_USER)).map { e in
-                let uac = e.text("userAccountControl").flatMap { Int64($0) } ?? 0
-                return AccountHash(accountName: e.text("sAMAccountName") ?? e.dn, distinguishedName: e.dn,
-                                   ntHash: e.values["unicodepwd"]?.first, disabled: uac & 2 != 0)
-            })
-        }
-    }
-
-    /// Runs one request of the C lookup and collects what it hands back.
-    private static func perform(settings: DirectorySettings, account: String, userFilter: String, groupFilter: String?,
-                                listUsers: Bool, timeout: Int) -> Result<(Collector, DirectoryTimings), DirectoryError> {
         let started = monotonicMilliseconds()
-        let endpoint: DirectoryEndpoint
-        switch self.endpoint(for: settings) {
-        case .success(let e): endpoint = e
-        case .failure(let e): return .failure(e)
-        }
-        if let path = endpoint.socketPath, let problem = socketProblem(path) {
-            return .failure(.cannotConnect(uri: endpoint.uri, detail: problem))
-        }
+        if account.isEmpty { return .failure(.configuration("no account name to look up")) }
+        let endpoint: DirectoryEndpoint, bindDN: String?, auth: Int32
         var password: [UInt8] = []
         defer { wipe(&password) }
-        var bindDN: String?
-        var auth = Int32(PWG_AUTH_NONE)
-        switch endpoint.authentication {
-        case .anonymous: break
-        case .simple(let dn, let file):
-            switch readPasswordFile(file) {
-            case .success(let p): password = p
-            case .failure(let e): return .failure(e)
-            }
-            bindDN = dn
-            auth = Int32(PWG_AUTH_SIMPLE)
-        case .gssapi:
-            auth = Int32(PWG_AUTH_GSSAPI)
+        switch credentials(settings) {
+        case .success(let c): (endpoint, bindDN, auth, password) = c
+        case .failure(let e): return .failure(e)
         }
+        let timeout = max(1, settings.timeoutMilliseconds)
         let collector = Collector()
         var status = pwg_dir_status()
+        let userFilter = LDAPFilter.user(account: account)
+        let nameQueries = groupNames.filter { !SID.looksLikeSID($0) }
+        let groupFilter = LDAPFilter.groups(names: nameQueries)
 
+        let extras = extraAttributes.map { strdup($0) } + [nil]
+        defer { extras.forEach { free($0) } }
         let code: Int32 = endpoint.uri.withCString { uri in
             userFilter.withCString { uf in
                 withOptionalCString(groupFilter) { gf in
                     withOptionalCString(bindDN) { dn in
                         password.withUnsafeBufferPointer { pw in
-                            var req = pwg_dir_request()
-                            req.uri = uri
-                            req.auth = auth
-                            req.start_tls = endpoint.startTLS ? 1 : 0
-                            req.bind_dn = dn
-                            req.password = pw.baseAddress
-                            req.password_len = pw.count
-                            req.timeout_ms = Int32(clamping: timeout)
-                            req.user_filter = uf
-                            req.group_filter = gf
-                            req.token_groups = listUsers ? 0 : 1
-                            req.list_users = listUsers ? 1 : 0
-                            let ctx = Unmanaged.passUnretained(collector).toOpaque()
-                            return pwg_dir_lookup(&req, collectorSink, ctx, &status)
+                            extras.map { UnsafePointer($0) }.withUnsafeBufferPointer { ex in
+                                var req = pwg_dir_request()
+                                req.uri = uri
+                                req.auth = auth
+                                req.start_tls = endpoint.startTLS ? 1 : 0
+                                req.bind_dn = dn
+                                req.password = pw.baseAddress
+                                req.password_len = pw.count
+                                req.timeout_ms = Int32(clamping: timeout)
+                                req.user_filter = uf
+                                req.group_filter = gf
+                                req.token_groups = tokenGroups ? 1 : 0
+                                req.extra_user_attrs = ex.baseAddress
+                                let ctx = Unmanaged.passUnretained(collector).toOpaque()
+                                return pwg_dir_lookup(&req, collectorSink, ctx, &status)
+                            }
                         }
                     }
                 }
@@ -334,7 +307,125 @@ public enum DirectoryLookup {
             return .failure(error(code: code, ldapResult: status.ldap_result, step: status.step, message: message,
                                   endpoint: endpoint, account: account, timeout: timeout))
         }
-        return .success((collector, timings))
+        return facts(collector, account: account, groupNames: groupNames, timings: timings).map { f in
+            var f = f
+            let user = collector.entries(Int32(PWG_STEP_USER)).first
+            for a in extraAttributes { f.extra[a.lowercased()] = user?.values[a.lowercased()] ?? [] }
+            return f
+        }
+    }
+
+    /// Every enabled user account with its NT hash (`unicodePwd`), for `pwguard audit`. Only the privileged
+    /// ldapi socket, as root, returns NT hashes; elsewhere accounts come back without one.
+    public static func listAccounts(settings: DirectorySettings, timeoutMilliseconds: Int) -> Result<[AccountHash], DirectoryError> {
+        let endpoint: DirectoryEndpoint, bindDN: String?, auth: Int32
+        var password: [UInt8] = []
+        defer { wipe(&password) }
+        switch credentials(settings) {
+        case .success(let c): (endpoint, bindDN, auth, password) = c
+        case .failure(let e): return .failure(e)
+        }
+        let timeout = max(1, timeoutMilliseconds)
+        let collector = Collector()
+        var status = pwg_dir_status()
+        let code: Int32 = endpoint.uri.withCString { uri in
+            LDAPFilter.enabledUsers.withCString { uf in
+                withOptionalCString(bindDN) { dn in
+                    password.withUnsafeBufferPointer { pw in
+                        var req = pwg_dir_request()
+                        (req.uri, req.auth, req.start_tls, req.bind_dn) = (uri, auth, endpoint.startTLS ? 1 : 0, dn)
+                        (req.password, req.password_len) = (pw.baseAddress, pw.count)
+                        (req.timeout_ms, req.user_filter, req.list_users) = (Int32(clamping: timeout), uf, 1)
+                        return pwg_dir_lookup(&req, collectorSink, Unmanaged.passUnretained(collector).toOpaque(), &status)
+                    }
+                }
+            }
+        }
+        if code != Int32(PWG_DIR_OK) {
+            let message = withUnsafeBytes(of: status.message) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+            return .failure(error(code: code, ldapResult: status.ldap_result, step: status.step, message: message,
+                                  endpoint: endpoint, account: "(all enabled users)", timeout: timeout))
+        }
+        return .success(collector.entries(Int32(PWG_STEP_USER)).map { e in
+            let uac = e.text("userAccountControl").flatMap { Int64($0) } ?? 0
+            return AccountHash(accountName: e.text("sAMAccountName") ?? e.dn, distinguishedName: e.dn,
+                               ntHash: e.values["unicodepwd"]?.first, disabled: uac & 2 != 0)
+        })
+    }
+
+    /// The one write pwguard makes (the history record child and `pwguard history clear`; never from inside
+    /// the check): in one modify of `dn`, delete exactly `delete` and add `add` (values of `attribute`).
+    /// `.conflict` when a value to delete is gone or a value to add is already there: re-read and retry.
+    public static func modify(dn: String, attribute: String, delete: [[UInt8]], add: [[UInt8]],
+                              settings: DirectorySettings) -> Result<Void, ModifyError>
+    {
+        let endpoint: DirectoryEndpoint, bindDN: String?, auth: Int32
+        var password: [UInt8] = []
+        defer { wipe(&password) }
+        switch credentials(settings) {
+        case .success(let c): (endpoint, bindDN, auth, password) = c
+        case .failure(let e): return .failure(.directory(e))
+        }
+        let timeout = max(1000, settings.timeoutMilliseconds)
+        var status = pwg_dir_status()
+        // Copies that live until the call returns; pwg_dir_value points into them.
+        let delCopies = delete.map { v -> UnsafeMutableBufferPointer<UInt8> in
+            let b = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, v.count)); _ = b.initialize(from: v); return b
+        }
+        let addCopies = add.map { v -> UnsafeMutableBufferPointer<UInt8> in
+            let b = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, v.count)); _ = b.initialize(from: v); return b
+        }
+        defer { (delCopies + addCopies).forEach { $0.deallocate() } }
+        let dels = zip(delCopies, delete).map { pwg_dir_value(data: UnsafePointer($0.0.baseAddress), len: $0.1.count) }
+        let adds = zip(addCopies, add).map { pwg_dir_value(data: UnsafePointer($0.0.baseAddress), len: $0.1.count) }
+        let code: Int32 = endpoint.uri.withCString { uri in
+            withOptionalCString(bindDN) { bdn in
+                password.withUnsafeBufferPointer { pw in
+                    dn.withCString { target in
+                        attribute.withCString { attr in
+                            dels.withUnsafeBufferPointer { d in
+                                adds.withUnsafeBufferPointer { a in
+                                    var req = pwg_dir_request()
+                                    req.uri = uri
+                                    req.auth = auth
+                                    req.start_tls = endpoint.startTLS ? 1 : 0
+                                    req.bind_dn = bdn
+                                    req.password = pw.baseAddress
+                                    req.password_len = pw.count
+                                    req.timeout_ms = Int32(clamping: timeout)
+                                    return pwg_dir_modify(&req, target, attr, d.baseAddress, d.count, a.baseAddress, a.count, &status)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if code == Int32(PWG_DIR_OK) { return .success(()) }
+        let message = withUnsafeBytes(of: status.message) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+        // LDAP_NO_SUCH_ATTRIBUTE (16), LDAP_TYPE_OR_VALUE_EXISTS (20): somebody else changed the values first.
+        if code == Int32(PWG_DIR_SEARCH), status.ldap_result == 16 || status.ldap_result == 20 {
+            return .failure(.conflict(message))
+        }
+        return .failure(.directory(error(code: code, ldapResult: status.ldap_result, step: status.step, message: message,
+                                         endpoint: endpoint, account: dn, timeout: timeout)))
+    }
+
+    /// The endpoint, bind DN, PWG_AUTH_* and bind password (the caller wipes it) for `settings`.
+    static func credentials(_ settings: DirectorySettings) -> Result<(DirectoryEndpoint, String?, Int32, [UInt8]), DirectoryError> {
+        let endpoint: DirectoryEndpoint
+        switch self.endpoint(for: settings) {
+        case .success(let e): endpoint = e
+        case .failure(let e): return .failure(e)
+        }
+        if let path = endpoint.socketPath, let problem = socketProblem(path) {
+            return .failure(.cannotConnect(uri: endpoint.uri, detail: problem))
+        }
+        switch endpoint.authentication {
+        case .anonymous: return .success((endpoint, nil, Int32(PWG_AUTH_NONE), []))
+        case .simple(let dn, let file): return readPasswordFile(file).map { (endpoint, dn, Int32(PWG_AUTH_SIMPLE), $0) }
+        case .gssapi: return .success((endpoint, nil, Int32(PWG_AUTH_GSSAPI), []))
+        }
     }
 
     /// Where and how `settings` connect, or why they cannot: the privileged ldapi socket of the private
@@ -554,6 +645,41 @@ public enum DirectoryLookup {
         bytes.withUnsafeMutableBytes { raw in
             if let base = raw.baseAddress { explicit_bzero(base, raw.count) }
         }
+    }
+}
+
+/// Why a modify failed.
+public enum ModifyError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The values changed under us (a concurrent writer): re-read and retry.
+    case conflict(String)
+    case directory(DirectoryError)
+
+    public var description: String {
+        switch self {
+        case .conflict(let s): return "the values changed meanwhile (\(s))"
+        case .directory(let e): return e.description
+        }
+    }
+}
+
+/// `replPropertyMetaData`: the NDR blob `replPropertyMetaDataBlob` version 1 (MS-DRSR 5.160): a 16-byte header
+/// (version, reserved, count, reserved) and `count` records of 48 bytes (attid, version, change time,
+/// invocation id, originating USN, local USN), little-endian.
+public enum ReplicationMetadata {
+    /// ATTRTYP of unicodePwd.
+    public static let unicodePwd: UInt32 = 0x0009_005A
+
+    public static func passwordVersion(_ blob: [UInt8]) -> UInt32? { version(of: unicodePwd, in: blob) }
+
+    public static func version(of attid: UInt32, in blob: [UInt8]) -> UInt32? {
+        func u32(_ at: Int) -> UInt32 {
+            UInt32(blob[at]) | UInt32(blob[at + 1]) << 8 | UInt32(blob[at + 2]) << 16 | UInt32(blob[at + 3]) << 24
+        }
+        guard blob.count >= 16, u32(0) == 1 else { return nil }
+        let count = Int(u32(8))
+        guard count >= 0, count <= (blob.count - 16) / 48 else { return nil }
+        for i in 0..<count where u32(16 + 48 * i) == attid { return u32(16 + 48 * i + 4) }
+        return nil
     }
 }
 

@@ -10,4 +10,8 @@ let arguments = CommandLine.arguments
 if arguments.count >= 2 && arguments[1] == "check" && !arguments.dropFirst(2).contains(where: { $0 == "--help" || $0 == "-h" }) {
     exit(CheckCommand.main(Array(arguments.dropFirst(2))))
 }
+// The detached history record process that `check` starts (never run by hand: it reads a job on stdin).
+if arguments.count == 2 && arguments[1] == "__history-record" {
+    exit(HistoryRecorder.runDetached())
+}
 PwguardCommand.main()

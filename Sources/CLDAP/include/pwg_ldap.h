@@ -60,6 +60,7 @@ typedef struct pwg_dir_request {
     const char *user_filter;         /* subtree search under defaultNamingContext; required */
     const char *group_filter;        /* NULL: no group search */
     int token_groups;                /* 1: base search for tokenGroups on the user's DN */
+    const char *const *extra_user_attrs; /* NULL-terminated; more attributes of the user entry (or NULL) */
     int list_users;                  /* 1 (pwguard audit): hand every entry user_filter matches to the sink with
                                         sAMAccountName, userAccountControl and unicodePwd (the NT hash, which the
                                         privileged ldapi socket returns to root); no size limit, a server-side
@@ -113,6 +114,24 @@ int pwg_ldap_is_url(const char *url);
 
 /* The whole lookup: connect, bind, rootDSE, user, tokenGroups, groups; never writes. Returns status->code. */
 int pwg_dir_lookup(const pwg_dir_request *req, pwg_dir_sink sink, void *ctx, pwg_dir_status *status);
+
+/* One attribute value for pwg_dir_modify. */
+typedef struct pwg_dir_value {
+    const unsigned char *data;
+    size_t len;
+} pwg_dir_value;
+
+/*
+ * The only write pwguard makes, and never from inside Samba's check password script (a write there
+ * deadlocks until Samba's timeout): in one modify of the entry dn, delete exactly the values `del` of attr
+ * (skipped when ndel is 0) and add the values `add` (skipped when nadd is 0). Connects and binds as
+ * pwg_dir_lookup does (req->user_filter and the search fields are not used). A value to delete that is no
+ * longer there fails the whole modify with LDAP_NO_SUCH_ATTRIBUTE (16), a value to add that is already
+ * there with LDAP_TYPE_OR_VALUE_EXISTS (20): both are left in status->ldap_result so the caller re-reads and
+ * retries. Returns status->code (PWG_DIR_SEARCH for a refused modify).
+ */
+int pwg_dir_modify(const pwg_dir_request *req, const char *dn, const char *attr, const pwg_dir_value *del,
+                   size_t ndel, const pwg_dir_value *add, size_t nadd, pwg_dir_status *status);
 
 #ifdef __cplusplus
 }
