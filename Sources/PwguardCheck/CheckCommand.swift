@@ -84,12 +84,6 @@ public enum CheckCommand {
                      message: sink.datagram(.err, "event=error " + base.text + " cause=deadline detail=\"no decision within \(config.deadlineMilliseconds) ms\" on_error=\(onError.rawValue) verdict=\(errorVerdict)"),
                      exitStatus: errorExit(.internalError))
 
-        // A breached-password store that is missing, truncated or corrupt is never trusted: follow on_error.
-        if let (name, problem) = config.resources.storeProblems.first {
-            sink.log(.err, "event=error " + base.text + " cause=store store=\(EventLine.quote(name)) detail=\(EventLine.quote(problem.description)) on_error=\(onError.rawValue) verdict=\(errorVerdict)")
-            return errorExit(.internalError)
-        }
-
         // 4. The password, exactly as Samba wrote it. Bad input is always refused, whatever on_error says.
         var bytes: [UInt8]
         switch PasswordInput.readAll() {
@@ -107,6 +101,13 @@ public enum CheckCommand {
             return ExitCode.invalidInput.rawValue
         }
         PasswordInput.wipe(&bytes)
+
+        // A breached-password store that is missing, truncated or corrupt is never trusted: follow on_error
+        // (after reading stdin, so Samba's write of the password never meets a closed pipe).
+        if let (name, problem) = config.resources.storeProblems.first {
+            sink.log(.err, "event=error " + base.text + " cause=store store=\(EventLine.quote(name)) detail=\(EventLine.quote(problem.description)) on_error=\(onError.rawValue) verdict=\(errorVerdict)")
+            return errorExit(.internalError)
+        }
 
         // 5. Identity: Samba's environment, completed from the directory only when a policy needs it.
         let given = Identity(accountName: accountName, userPrincipalName: env.userPrincipalName,
