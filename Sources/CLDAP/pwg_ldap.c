@@ -386,6 +386,29 @@ static int run(lookup *l, pwg_dir_sink sink, void *ctx) {
                     "the rootDSE of %s has no defaultNamingContext (not an Active Directory domain controller?)", req->uri);
     end_step(l);
 
+    /* pwguard audit: every matching account with its NT hash, nothing else. */
+    if (req->list_users) {
+        begin_step(l, PWG_STEP_USER);
+        char *list_attrs[] = { "sAMAccountName", "userAccountControl", "unicodePwd", NULL };
+        struct timeval tv;
+        if (!arm_timeouts(l, &tv)) {
+            free(base);
+            return fail(l, PWG_DIR_TIMEOUT, LDAP_TIMEOUT, "listing the users: no answer within %d ms", req->timeout_ms);
+        }
+        res = NULL;
+        rc = F.ldap_search_ext_s(l->ld, base, LDAP_SCOPE_SUBTREE, req->user_filter, list_attrs, 0, NULL, NULL, NULL, 0, &res);
+        free(base);
+        if (rc != LDAP_SUCCESS) {   /* a size limit too: a partial list would hide accounts */
+            if (res) F.ldap_msgfree(res);
+            return fail_rc(l, rc, PWG_DIR_SEARCH, "listing the users");
+        }
+        emit(l, res, list_attrs, sink, ctx, PWG_STEP_USER);
+        F.ldap_msgfree(res);
+        end_step(l);
+        l->st->step = PWG_STEP_COUNT;
+        return PWG_DIR_OK;
+    }
+
     /* The user. */
     begin_step(l, PWG_STEP_USER);
     char *user_attrs[24] = { "sAMAccountName", "userPrincipalName", "givenName", "sn", "displayName",

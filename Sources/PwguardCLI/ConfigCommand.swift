@@ -22,6 +22,9 @@ struct ConfigCommand: ParsableCommand {
         func run() throws {
             do {
                 let c = try Configuration.load(path: path)
+                let broken = c.resources.storeProblems
+                for (name, problem) in broken { printError("\(path): [stores] \(name): \(problem) (check follows on_error)") }
+                if !broken.isEmpty { throw ExitCode(PwguardCheck.ExitCode.usageOrConfig.rawValue) }
                 print("\(path): valid: \(c.policies.count) \(c.policies.count == 1 ? "policy" : "policies")"
                       + (c.defaultPolicy.map { ", default \"\($0)\"" } ?? ", no default policy")
                       + ", on_error = \(c.onError.rawValue), deadline \(c.deadlineMilliseconds) ms")
@@ -39,6 +42,8 @@ struct ConfigCommand: ParsableCommand {
                     print("  policy \"\(p.name)\" priority \(p.priority) \(p.mode.rawValue): "
                           + p.ruleSets.map { "\($0.rules.count) rules (\($0.requirement))" }.joined(separator: ", "))
                 }
+            } catch let e as ArgumentParser.ExitCode {
+                throw e
             } catch {
                 printError("\(error)")
                 throw ExitCode(PwguardCheck.ExitCode.usageOrConfig.rawValue)

@@ -102,6 +102,13 @@ public enum CheckCommand {
         }
         PasswordInput.wipe(&bytes)
 
+        // A breached-password store that is missing, truncated or corrupt is never trusted: follow on_error
+        // (after reading stdin, so Samba's write of the password never meets a closed pipe).
+        if let (name, problem) = config.resources.storeProblems.first {
+            sink.log(.err, "event=error " + base.text + " cause=store store=\(EventLine.quote(name)) detail=\(EventLine.quote(problem.description)) on_error=\(onError.rawValue) verdict=\(errorVerdict)")
+            return errorExit(.internalError)
+        }
+
         // 5. Identity: Samba's environment, completed from the directory only when a policy needs it.
         let given = Identity(accountName: accountName, userPrincipalName: env.userPrincipalName,
                              displayName: env.fullName, domainName: config.domain)

@@ -138,7 +138,7 @@ extension Loader {
         return s
     }
 
-    // MARK: [lists], [substitutions]
+    // MARK: [lists], [substitutions], [stores]
 
     func resources(_ root: Reader) -> Resources {
         let base = file.map(directoryOf)
@@ -169,7 +169,20 @@ extension Loader {
             }
             subs.finish()
         }
-        return Resources(substitutions: SubstitutionTable.standard.merging(overrides), listPaths: listPaths, baseDirectory: base)
+        // [stores]: breached-password stores by name. Opening them is the rules' business: a store that
+        // cannot be used is kept as a problem (check follows on_error), not a configuration error.
+        var storePaths: [String: String] = [:]
+        if let stores = attempt({ try root.table("stores", example: "[stores]") }) ?? nil {
+            for name in stores.values.keys.sorted() {
+                attempt {
+                    guard let path = try stores.text(name) else { return }
+                    storePaths[name] = path
+                }
+            }
+            stores.finish()
+        }
+        return Resources(substitutions: SubstitutionTable.standard.merging(overrides), listPaths: listPaths, baseDirectory: base,
+                         storePaths: storePaths)
     }
 
     // MARK: [[policy]]

@@ -77,19 +77,23 @@ public final class Resources: @unchecked Sendable {
     public let inline: [String: [String]]
     /// Directory relative list paths are resolved against (the config file's directory).
     public let baseDirectory: String?
+    /// Named breached-password stores declared in the configuration (`[stores]`): name → path.
+    public let storePaths: [String: String]
     /// History hashes computed in this process (one per parameter set), shared by the history rule and the
     /// record written after the change.
     public let historyHasher = HistoryHasher()
     private var cache: [String: WordList] = [:]
+    var storeCache: [String: StoreHandle] = [:]
 
     public init(
         substitutions: SubstitutionTable = .standard, listPaths: [String: String] = [:], inline: [String: [String]] = [:],
-        baseDirectory: String? = nil
+        baseDirectory: String? = nil, storePaths: [String: String] = [:]
     ) {
         self.substitutions = substitutions
         self.listPaths = listPaths
         self.inline = inline
         self.baseDirectory = baseDirectory
+        self.storePaths = storePaths
     }
 
     /// The list called `reference`: an inline list, a name from `[lists]`, `builtin:NAME`, or a file path.

@@ -97,6 +97,22 @@ public struct DirectoryFacts: Sendable, Equatable {
 }
 
 /// One configured group name and what it resolved to.
+/// One account as `pwguard audit` reads it. The NT hash is a secret: never print it unless asked.
+public struct AccountHash: Sendable, Equatable {
+    public var accountName: String
+    public var distinguishedName: String
+    /// The 16-byte NT hash (MD4 of the UTF-16LE password); nil when the directory returned none.
+    public var ntHash: [UInt8]?
+    public var disabled: Bool
+
+    public init(accountName: String, distinguishedName: String, ntHash: [UInt8]?, disabled: Bool) {
+        self.accountName = accountName
+        self.distinguishedName = distinguishedName
+        self.ntHash = ntHash
+        self.disabled = disabled
+    }
+}
+
 public struct GroupResolution: Sendable, Equatable {
     /// The name (or SID) as configured.
     public var name: String
@@ -297,6 +313,44 @@ public enum DirectoryLookup {
             for a in extraAttributes { f.extra[a.lowercased()] = user?.values[a.lowercased()] ?? [] }
             return f
         }
+    }
+
+    /// Every enabled user account with its NT hash (`unicodePwd`), for `pwguard audit`. Only the privileged
+    /// ldapi socket, as root, returns NT hashes; elsewhere accounts come back without one.
+    public static func listAccounts(settings: DirectorySettings, timeoutMilliseconds: Int) -> Result<[AccountHash], DirectoryError> {
+        let endpoint: DirectoryEndpoint, bindDN: String?, auth: Int32
+        var password: [UInt8] = []
+        defer { wipe(&password) }
+        switch credentials(settings) {
+        case .success(let c): (endpoint, bindDN, auth, password) = c
+        case .failure(let e): return .failure(e)
+        }
+        let timeout = max(1, timeoutMilliseconds)
+        let collector = Collector()
+        var status = pwg_dir_status()
+        let code: Int32 = endpoint.uri.withCString { uri in
+            LDAPFilter.enabledUsers.withCString { uf in
+                withOptionalCString(bindDN) { dn in
+                    password.withUnsafeBufferPointer { pw in
+                        var req = pwg_dir_request()
+                        (req.uri, req.auth, req.start_tls, req.bind_dn) = (uri, auth, endpoint.startTLS ? 1 : 0, dn)
+                        (req.password, req.password_len) = (pw.baseAddress, pw.count)
+                        (req.timeout_ms, req.user_filter, req.list_users) = (Int32(clamping: timeout), uf, 1)
+                        return pwg_dir_lookup(&req, collectorSink, Unmanaged.passUnretained(collector).toOpaque(), &status)
+                    }
+                }
+            }
+        }
+        if code != Int32(PWG_DIR_OK) {
+            let message = withUnsafeBytes(of: status.message) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+            return .failure(error(code: code, ldapResult: status.ldap_result, step: status.step, message: message,
+                                  endpoint: endpoint, account: "(all enabled users)", timeout: timeout))
+        }
+        return .success(collector.entries(Int32(PWG_STEP_USER)).map { e in
+            let uac = e.text("userAccountControl").flatMap { Int64($0) } ?? 0
+            return AccountHash(accountName: e.text("sAMAccountName") ?? e.dn, distinguishedName: e.dn,
+                               ntHash: e.values["unicodepwd"]?.first, disabled: uac & 2 != 0)
+        })
     }
 
     /// The one write pwguard makes (the history record child and `pwguard history clear`; never from inside

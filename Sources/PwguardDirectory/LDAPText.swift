@@ -44,6 +44,10 @@ public enum SID {
 
 /// LDAP search filters (RFC 4515).
 public enum LDAPFilter {
+    /// Enabled user accounts (not computers): ACCOUNTDISABLE (2) clear in userAccountControl.
+    public static let enabledUsers =
+        "(&(objectCategory=person)(objectClass=user)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
+
     /// Escapes a value for use inside a filter: `*`, `(`, `)`, `\` and NUL as RFC 4515 requires, and every
     /// other control character too, each as `\XX`. Other UTF-8 is passed through (LDAPv3 filters are UTF-8).
     public static func escape(_ value: String) -> String {

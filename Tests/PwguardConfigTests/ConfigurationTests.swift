@@ -327,6 +327,22 @@ let onePolicy = """
         expect(firstError(direct), line: 9, key: "policy[1].rule_set[1].rule[2].lists", "/nonexistent/words.txt")
     }
 
+    @Test func stores() throws {
+        expect(firstError("[stores]\nhibp = 3\n" + onePolicy), line: 2, key: "stores.hibp", "must be a string")
+        expect(firstError("[stores]\nhibp = \"\"\n" + onePolicy), line: 2, key: "stores.hibp", "must not be empty")
+        let withRule = "[stores]\nhibp = \"/nonexistent/hibp.pwgs\"\n" + onePolicy + """
+            [[policy.rule_set.rule]]
+            id = "breached"
+            stores = ["hibp"]
+            """
+        // A missing store is not a syntax error: it is a store problem, which check and config check report.
+        let c = try Configuration.parse(text: withRule, path: "/etc/pwguard/pwguard.toml")
+        #expect(c.resources.storePaths == ["hibp": "/nonexistent/hibp.pwgs"])
+        #expect(c.resources.storeProblems.map(\.name) == ["hibp"])
+        #expect(c.resources.storeProblems.first?.error.reason.contains("No such file") == true)
+        expect(firstError(withRule + "\nmin_count = \"x\""), line: 12, key: "policy[1].rule_set[1].rule[2].min_count", "integer")
+    }
+
     @Test func substitutions() {
         expect(firstError("[substitutions]\n\"ab\" = \"x\"\n" + onePolicy), line: 2, key: "substitutions.ab", "one character")
         expect(firstError("[substitutions]\n\"4\" = \"a1\"\n" + onePolicy), line: 2, key: "substitutions.4", "letters")

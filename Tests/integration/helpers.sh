@@ -60,3 +60,25 @@ standin_expect() {
     assert_eq "script verdict" "$verdict" "$(standin_field "$line" verdict)"
     STANDIN_LINE=$line
 }
+
+# ---- pwguard's syslog events through fixtures/log-listener.py ----------------------------------------------
+# log_listener_start SOCK EVENTS PIDFILE: one line per datagram sent to SOCK appended to EVENTS; the listener
+# leaves by itself when run.sh ($$) is gone
+log_listener_start() {
+    log_listener_stop "$1" "$3"
+    : > "$2"
+    setsid python3 "$FIXTURES/log-listener.py" "$1" "$2" "$$" < /dev/null > /dev/null 2>&1 &
+    echo $! > "$3"
+    for _ in $(seq 1 50); do [ -S "$1" ] && break; sleep 0.1; done
+    [ -S "$1" ] || { echo "log listener did not create $1"; return 1; }
+}
+# log_listener_stop SOCK PIDFILE: stop the listener we started (only if the pid still is that listener)
+log_listener_stop() {
+    local pid
+    pid=$(cat "$2" 2>/dev/null) || return 0
+    if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "log-listener.py $1"; then
+        kill -TERM "$pid" 2>/dev/null
+        for _ in $(seq 1 30); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
+    fi
+    rm -f "$2" "$1"
+}

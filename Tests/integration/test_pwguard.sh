@@ -79,15 +79,7 @@ teardown_file() {
 }
 
 # stop the listener we started (its pid from the pid file, only if it still is that listener)
-pg_listener_stop() {
-    local pid
-    pid=$(cat "$PG_LISTENER_PID" 2>/dev/null) || return 0
-    if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "log-listener.py $PG_SOCK"; then
-        kill -TERM "$pid" 2>/dev/null
-        for _ in $(seq 1 30); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
-    fi
-    rm -f "$PG_LISTENER_PID" "$PG_SOCK"
-}
+pg_listener_stop() { log_listener_stop "$PG_SOCK" "$PG_LISTENER_PID"; }
 
 # ---- events -------------------------------------------------------------------------------------------
 pg_mark() { if [ -f "$PG_EVENTS" ]; then wc -l < "$PG_EVENTS" | tr -d ' '; else echo 0; fi; }

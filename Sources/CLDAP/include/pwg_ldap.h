@@ -62,6 +62,10 @@ typedef struct pwg_dir_request {
     const char *group_filter;        /* NULL: no group search */
     int token_groups;                /* 1: base search for tokenGroups on the user's DN */
     const char *const *extra_user_attrs; /* NULL-terminated; more attributes of the user entry (or NULL) */
+    int list_users;                  /* 1 (pwguard audit): hand every entry user_filter matches to the sink with
+                                        sAMAccountName, userAccountControl and unicodePwd (the NT hash, which the
+                                        privileged ldapi socket returns to root); no size limit, a server-side
+                                        size limit is an error; token_groups and group_filter are ignored */
 } pwg_dir_request;
 
 typedef struct pwg_dir_status {
