@@ -85,7 +85,8 @@ test_selection_blackholed_directory_hits_timeout() {
     rm -f "$sock" "$sock.2"
     python3 "$FIXTURES/blackhole.py" "$sock" &
     pid=$!
-    sleep 0.3
+    for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.05; done   # (a loaded machine needs more than 0.3 s)
+    [ -S "$sock" ] || fail "blackhole.py did not create $sock"
     { printf 'on_error = "reject"\ndeadline_ms = 500\ndefault_policy = "Everyone"\n[directory]\nuri = "ldapi://%s"\ntimeout_ms = 150\n' "$(printf %s "$sock" | sed 's#/#%2F#g')"
       sed -n '/^# Seed 001/,$p' "$FIXTURES/policy-selection.toml"; } > "$cfg"
     start=$(date +%s%N)
@@ -100,7 +101,8 @@ test_selection_blackholed_directory_hits_timeout() {
     sed -i 's/^groups = { block = \["Executives"\] }$/&\nblock_if_groups_unresolved = true/' "$cfg"
     python3 "$FIXTURES/blackhole.py" "$sock.2" &
     pid=$!
-    sleep 0.3
+    for _ in $(seq 1 100); do [ -S "$sock.2" ] && break; sleep 0.05; done
+    [ -S "$sock.2" ] || fail "blackhole.py did not create $sock.2"
     sed -i "s#$(printf %s "$sock" | sed 's#/#%2F#g')#$(printf %s "$sock.2" | sed 's#/#%2F#g')#" "$cfg"
     printf 'Vexa-Lumb-42xy' | SAMBA_CPS_ACCOUNT_NAME=psclerk PWGUARD_LOG_SOCKET=$LAB/none.sock "$PS_BIN" check --config "$cfg" 2>"$LAB/blackhole2.err"
     rc=$?
