@@ -278,14 +278,7 @@ public enum DirectoryLookup {
                     withOptionalCString(bindDN) { dn in
                         password.withUnsafeBufferPointer { pw in
                             extras.map { UnsafePointer($0) }.withUnsafeBufferPointer { ex in
-                                var req = pwg_dir_request()
-                                req.uri = uri
-                                req.auth = auth
-                                req.start_tls = endpoint.startTLS ? 1 : 0
-                                req.bind_dn = dn
-                                req.password = pw.baseAddress
-                                req.password_len = pw.count
-                                req.timeout_ms = Int32(clamping: timeout)
+                                var req = request(uri, auth, endpoint.startTLS, dn, pw, timeout)
                                 req.user_filter = uf
                                 req.group_filter = gf
                                 req.token_groups = tokenGroups ? 1 : 0
@@ -332,10 +325,8 @@ public enum DirectoryLookup {
             LDAPFilter.enabledUsers.withCString { uf in
                 withOptionalCString(bindDN) { dn in
                     password.withUnsafeBufferPointer { pw in
-                        var req = pwg_dir_request()
-                        (req.uri, req.auth, req.start_tls, req.bind_dn) = (uri, auth, endpoint.startTLS ? 1 : 0, dn)
-                        (req.password, req.password_len) = (pw.baseAddress, pw.count)
-                        (req.timeout_ms, req.user_filter, req.list_users) = (Int32(clamping: timeout), uf, 1)
+                        var req = request(uri, auth, endpoint.startTLS, dn, pw, timeout)
+                        (req.user_filter, req.list_users) = (uf, 1)
                         return pwg_dir_lookup(&req, collectorSink, Unmanaged.passUnretained(collector).toOpaque(), &status)
                     }
                 }
@@ -385,14 +376,7 @@ public enum DirectoryLookup {
                         attribute.withCString { attr in
                             dels.withUnsafeBufferPointer { d in
                                 adds.withUnsafeBufferPointer { a in
-                                    var req = pwg_dir_request()
-                                    req.uri = uri
-                                    req.auth = auth
-                                    req.start_tls = endpoint.startTLS ? 1 : 0
-                                    req.bind_dn = bdn
-                                    req.password = pw.baseAddress
-                                    req.password_len = pw.count
-                                    req.timeout_ms = Int32(clamping: timeout)
+                                    var req = request(uri, auth, endpoint.startTLS, bdn, pw, timeout)
                                     return pwg_dir_modify(&req, target, attr, d.baseAddress, d.count, a.baseAddress, a.count, &status)
                                 }
                             }
@@ -409,6 +393,15 @@ public enum DirectoryLookup {
         }
         return .failure(.directory(error(code: code, ldapResult: status.ldap_result, step: status.step, message: message,
                                          endpoint: endpoint, account: dn, timeout: timeout)))
+    }
+
+    /// A request with the connection fields set (the pointers must outlive its use).
+    static func request(_ uri: UnsafePointer<CChar>, _ auth: Int32, _ startTLS: Bool, _ bindDN: UnsafePointer<CChar>?,
+                        _ password: UnsafeBufferPointer<UInt8>, _ timeoutMilliseconds: Int) -> pwg_dir_request {
+        var req = pwg_dir_request()
+        (req.uri, req.auth, req.start_tls, req.bind_dn) = (uri, auth, startTLS ? 1 : 0, bindDN)
+        (req.password, req.password_len, req.timeout_ms) = (password.baseAddress, password.count, Int32(clamping: timeoutMilliseconds))
+        return req
     }
 
     /// The endpoint, bind DN, PWG_AUTH_* and bind password (the caller wipes it) for `settings`.
