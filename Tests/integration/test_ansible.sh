@@ -13,6 +13,8 @@
 #     strong one;
 #   - a broken configuration fails the run and leaves the installed file byte-identical, the line and
 #     the DC untouched; a `%` in the line and a mistyped variable fail before any change;
+#   - a breached-password store is copied and verified; a truncated one fails the run, the live one untouched;
+#   - pwguard_load_schema loads the history schema once (on the schema master: this DC);
 #   - pwguard_enabled=false removes the line and restarts the DC without a script; once more: no change.
 # Every ansible run is bounded (timeout ANS_TIMEOUT, default 300 s). teardown_file puts the stand-in
 # script back and removes the test user.
@@ -39,6 +41,9 @@ default_policy = "ansible-lab"
 [directory]
 enabled = false
 
+[stores]
+leaked = "$ANS_CONFDIR/stores/leaked.pwgs"
+
 [[policy]]
 name = "ansible-lab"
 mode = "enforce"
@@ -55,6 +60,10 @@ lists = ["$ANS_CONFDIR/lists/banned.txt"]
 [[policy.rule_set.rule]]
 id = "length"
 min = 12
+
+[[policy.rule_set.rule]]
+id = "breached"
+stores = ["leaked"]
 TOML
 }
 
@@ -135,6 +144,8 @@ setup_file() {
     rm -rf "$ANS_ROOT/sbin" "$ANS_ROOT/etc" "$ANS_ROOT/files"
     mkdir -p "$ANS_ROOT/files"
     printf '# banned by the lab test\ntower\n' > "$ANS_ROOT/files/banned.txt"
+    printf 'Leaked-Crane-Pass-77\n' | "$bin" hashes import --kind sha1 --plain --quiet -o "$ANS_ROOT/files/leaked.pwgs" - > /dev/null \
+        || { echo "cannot build the test store"; return 1; }
     ans_config > "$ANS_ROOT/good.toml"
     model=$( . "$LAB/dc.env" && printf %s "${DC_MODEL:-prefork}")
     # YAML: every value a single-quoted scalar ('' escapes ')
@@ -147,6 +158,8 @@ setup_file() {
         echo "pwguard_samba_restart_command: $(yq "LAB=$(printf %q "$LAB") $(printf %q "$LAB_SCRIPTS/dc-down.sh") && LAB=$(printf %q "$LAB") KEEP=1 CPS_FROM_CONF=1 MODEL=$model $(printf %q "$LAB_SCRIPTS/dc-up.sh")")"
         echo "pwguard_lists:"
         echo "  - { src: $(yq "$ANS_ROOT/files/banned.txt"), dest: lists/banned.txt }"
+        echo "pwguard_stores:"
+        echo "  - { src: $(yq "$ANS_ROOT/files/leaked.pwgs"), dest: stores/leaked.pwgs }"
         echo "pwguard_config: |"
         sed 's/^/  /' "$ANS_ROOT/good.toml"
     } > "$ANS_VARS"
@@ -199,6 +212,7 @@ test_ansible_check_mode_no_change() {
 test_ansible_policy_enforced() {
     expect_refused "a password containing 'ansible'" pw_setpassword_local "$ANS_USER" 'My-Ansible-Pass-2024!'
     expect_refused "a password containing 'tower' (copied list)" pw_setpassword_local "$ANS_USER" 'Big-T0wer-Pass-2024!'
+    expect_refused "a password in the copied breached store" pw_setpassword_local "$ANS_USER" 'Leaked-Crane-Pass-77'
     expect_ok "a strong password" pw_setpassword_local "$ANS_USER" 'Vx9-Kelp-Zorbu-Frimt'
     can_login "$ANS_USER" 'Vx9-Kelp-Zorbu-Frimt'
 }
@@ -210,6 +224,17 @@ test_ansible_broken_config_not_installed() {
     assert_eq "config, smb.conf, binary, DC untouched" "$snap" "$(ans_snapshot)"
     cmp -s "$ANS_CONF" "$ANS_ROOT/good.toml" || fail "installed config changed"
     expect_refused "still enforced" pw_setpassword_local "$ANS_USER" 'My-Ansible-Pass-2025!'
+}
+
+test_ansible_corrupt_store_not_installed() {
+    local live=$ANS_CONFDIR/stores/leaked.pwgs snap
+    cmp -s "$live" "$ANS_ROOT/files/leaked.pwgs" || fail "precondition: the store is installed"
+    snap=$(sha_file "$live")
+    head -c 100 "$ANS_ROOT/files/leaked.pwgs" > "$ANS_ROOT/files/truncated.pwgs"
+    ans_expect_fail "truncated store" -e "{\"pwguard_stores\": [{\"src\": \"$ANS_ROOT/files/truncated.pwgs\", \"dest\": \"stores/leaked.pwgs\"}]}"
+    grep -q 'failed to validate' "$ANS_OUT" || ans_fail "the run did not fail at the store's validation"
+    assert_eq "live store untouched" "$snap" "$(sha_file "$live")"
+    expect_refused "the store still works" pw_setpassword_local "$ANS_USER" 'Leaked-Crane-Pass-77'
 }
 
 test_ansible_unsafe_line_and_bad_vars_refused() {
