@@ -1,0 +1,489 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Compiled word indexes (`pwguard words compile`): a word list laid out so that the check maps it (mmap,
+// MADV_RANDOM) in constant time and finds, per password, the few entries that can matter with a handful of
+// binary searches, instead of reading and scanning every entry. The format is documented in hashes/README.md
+// ("Word indexes").
+//
+// Three sorted views over the entries' folded keys (simple per-scalar lower case, UTF-8): the keys, the keys
+// written backwards, and every suffix of every key. A password position holds a set of characters (case and
+// substitution, `FoldedText`), so a view is walked as an implicit trie: each step narrows a row range with two
+// binary searches per candidate character, and only prefixes some entry has are followed, so a password with
+// many ambiguous characters never expands into all its readings. The walks return candidate entries (a
+// superset of those that match); the rules then run their usual matching on these few entries, so results are
+// the same as with the text list, entry for entry (ties are broken by list order, which entries keep).
+
+/// The layout's constants.
+public enum WordIndexFormat {
+    /// "PWGWORDS": the first bytes of every index. A list file starting with "PWGW" is taken for an index.
+    public static let magic: [UInt8] = Array("PWGWORDS".utf8)
+    public static let version: UInt32 = 1
+    /// Normalisation of the keys: 1 = each scalar lower-cased by its simple mapping (`lowerScalar`).
+    public static let normalisationLower: UInt32 = 1
+    public static let headerSize = 160
+    /// Bit of a record's raw-length word that marks a wildcard template (`!!BAN*!!`, `!!*ING!!`).
+    static let templateFlag: UInt32 = 1 << 31
+
+    /// FNV-1a, 64 bits.
+    static func fnv1a(_ bytes: UnsafeRawBufferPointer, _ seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+        var h = seed
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return h
+    }
+}
+
+/// Header fields, at these byte offsets, little-endian.
+private enum H {
+    static let version = 8, normalisation = 12, entryCount = 16, templateCount = 24
+    static let rawOffset = 32, rawLength = 40, keyOffset = 48, keyLength = 56, revOffset = 64
+    static let recordsOffset = 72, forwardOffset = 80, reverseOffset = 88, suffixOffset = 96, suffixCount = 104
+    static let templatesOffset = 112, fileSize = 120, bodyChecksum = 128, maxKeyBytes = 136
+    static let headerChecksum = 152
+}
+
+// MARK: - Writing
+
+/// Builds index files from word lists.
+public enum WordIndexWriter {
+    /// The index of `words` (entries in list order, as `WordList` reads a text list), as file bytes.
+    public static func build(_ words: [String]) -> [UInt8] {
+        var raw: [UInt8] = [], keys: [UInt8] = [], rev: [UInt8] = []
+        var records: [UInt32] = []  // rawOff, rawLen|flag, keyOff, keyLen per entry
+        records.reserveCapacity(words.count * 4)
+        var templates: [UInt32] = []
+        var maxKey = 0
+        for (i, w) in words.enumerated() {
+            let folded = lowerScalars(w)
+            var k = "", r = ""
+            k.unicodeScalars.append(contentsOf: folded)
+            r.unicodeScalars.append(contentsOf: folded.reversed())
+            let template = DictionaryRule.template(w) != nil
+            if template { templates.append(UInt32(i)) }
+            records.append(UInt32(raw.count))
+            raw.append(contentsOf: w.utf8)
+            records.append(UInt32(w.utf8.count) | (template ? WordIndexFormat.templateFlag : 0))
+            records.append(UInt32(keys.count))
+            records.append(UInt32(k.utf8.count))
+            keys.append(contentsOf: k.utf8)
+            rev.append(contentsOf: r.utf8)
+            maxKey = max(maxKey, k.utf8.count)
+        }
+        let n = words.count
+        func sorted(_ blob: [UInt8], _ items: [(UInt32, UInt32)]) -> [(UInt32, UInt32)] {
+            // (record, byte offset into its key): sorted by the key's bytes from that offset, then by record
+            blob.withUnsafeBufferPointer { b in
+                func range(_ it: (UInt32, UInt32)) -> (Int, Int) {
+                    let r = Int(it.0) * 4
+                    let start = Int(records[r + 2])
+                    return (start + Int(it.1), start + Int(records[r + 3]))
+                }
+                func prefix(_ it: (UInt32, UInt32)) -> UInt64 {
+                    let (a, e) = range(it)
+                    var p: UInt64 = 0
+                    for j in 0..<8 { p = p << 8 | (a + j < e ? UInt64(b[a + j]) : 0) }
+                    return p
+                }
+                var keyed = items.map { (prefix($0), $0) }
+                keyed.sort { x, y in
+                    if x.0 != y.0 { return x.0 < y.0 }
+                    let (a1, e1) = range(x.1), (a2, e2) = range(y.1)
+                    var i = a1, j = a2
+                    while i < e1 && j < e2 {
+                        if b[i] != b[j] { return b[i] < b[j] }
+                        i += 1
+                        j += 1
+                    }
+                    if (e1 - a1) != (e2 - a2) { return (e1 - a1) < (e2 - a2) }
+                    return x.1.0 != y.1.0 ? x.1.0 < y.1.0 : x.1.1 < y.1.1
+                }
+                return keyed.map { $0.1 }
+            }
+        }
+        let whole = (0..<n).map { (UInt32($0), UInt32(0)) }
+        let forward = sorted(keys, whole).map { $0.0 }
+        let reverse = sorted(rev, whole).map { $0.0 }
+        var suffixItems: [(UInt32, UInt32)] = []
+        keys.withUnsafeBufferPointer { b in
+            for i in 0..<n {
+                let off = Int(records[i * 4 + 2]), len = Int(records[i * 4 + 3])
+                for o in 0..<len where b[off + o] & 0xC0 != 0x80 { suffixItems.append((UInt32(i), UInt32(o))) }
+            }
+        }
+        let suffixes = sorted(keys, suffixItems)
+
+        // layout: header, then each section 8-byte aligned
+        var out = [UInt8](repeating: 0, count: WordIndexFormat.headerSize)
+        func align() { while out.count % 8 != 0 { out.append(0) } }
+        func u32s(_ a: [UInt32]) { for v in a { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } } }
+        func section(_ body: () -> Void) -> Int { align(); let at = out.count; body(); return at }
+        let rawAt = section { out.append(contentsOf: raw) }
+        let keyAt = section { out.append(contentsOf: keys) }
+        let revAt = section { out.append(contentsOf: rev) }
+        let recordsAt = section { u32s(records) }
+        let forwardAt = section { u32s(forward) }
+        let reverseAt = section { u32s(reverse) }
+        let suffixAt = section { for s in suffixes { u32s([s.0, s.1]) } }
+        let templatesAt = section { u32s(templates) }
+        align()
+        func put(_ at: Int, _ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { for j in 0..<8 { out[at + j] = $0[j] } } }
+        func put32(_ at: Int, _ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { for j in 0..<4 { out[at + j] = $0[j] } } }
+        for (j, b) in WordIndexFormat.magic.enumerated() { out[j] = b }
+        put32(H.version, WordIndexFormat.version)
+        put32(H.normalisation, WordIndexFormat.normalisationLower)
+        put(H.entryCount, UInt64(n))
+        put(H.templateCount, UInt64(templates.count))
+        put(H.rawOffset, UInt64(rawAt)); put(H.rawLength, UInt64(raw.count))
+        put(H.keyOffset, UInt64(keyAt)); put(H.keyLength, UInt64(keys.count))
+        put(H.revOffset, UInt64(revAt))
+        put(H.recordsOffset, UInt64(recordsAt)); put(H.forwardOffset, UInt64(forwardAt))
+        put(H.reverseOffset, UInt64(reverseAt)); put(H.suffixOffset, UInt64(suffixAt))
+        put(H.suffixCount, UInt64(suffixes.count)); put(H.templatesOffset, UInt64(templatesAt))
+        put(H.fileSize, UInt64(out.count))
+        put(H.maxKeyBytes, UInt64(maxKey))
+        let body = out.withUnsafeBytes { WordIndexFormat.fnv1a(UnsafeRawBufferPointer(rebasing: $0[WordIndexFormat.headerSize...])) }
+        put(H.bodyChecksum, body)
+        let head = out.withUnsafeBytes { WordIndexFormat.fnv1a(UnsafeRawBufferPointer(rebasing: $0[0..<H.headerChecksum])) }
+        put(H.headerChecksum, head)
+        return out
+    }
+
+    /// Writes `bytes` to `path` atomically: a temporary file beside it (O_EXCL, mode 0644), fsync, rename.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let tmp = path + ".tmp.\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 { throw FileError(path: tmp, reason: String(cString: strerror(errno))) }
+        var ok = false
+        defer {
+            if !ok { unlink(tmp) }
+        }
+        var done = 0
+        try bytes.withUnsafeBytes { b in
+            while done < b.count {
+                let w = write(fd, b.baseAddress! + done, b.count - done)
+                if w < 0 {
+                    if errno == EINTR { continue }
+                    let reason = String(cString: strerror(errno))
+                    close(fd)
+                    throw FileError(path: tmp, reason: reason)
+                }
+                done += w
+            }
+        }
+        if fsync(fd) != 0 || close(fd) != 0 { throw FileError(path: tmp, reason: String(cString: strerror(errno))) }
+        if rename(tmp, path) != 0 { throw FileError(path: path, reason: String(cString: strerror(errno))) }
+        ok = true
+    }
+}
+
+// MARK: - Reading
+
+/// A compiled word index, mapped read-only. Opening checks the magic, version, normalisation, header checksum,
+/// the file size the header records (a truncated file is refused) and that every section lies inside the file;
+/// the body checksum is checked by `verifyBody()` (`pwguard words info`), not per check, so that opening stays
+/// constant-time. Reads of keys are bounds-checked against their sections, so a corrupt body gives wrong
+/// candidates at worst, never a read outside the mapping.
+public final class WordIndex: @unchecked Sendable {
+    public let path: String
+    private let base: UnsafeRawPointer
+    private let size: Int
+    public let entryCount: Int
+    public let templateCount: Int
+    public let suffixCount: Int
+    public let maxKeyBytes: Int
+    private let raw: Range<Int>, keys: Range<Int>, rev: Range<Int>
+    private let records: Int, forward: Int, reverse: Int, suffixes: Int, templates: Int
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+
+    /// Whether the first bytes of a file say it is an index ("PWGW").
+    public static func looksLikeIndex(_ prefix: [UInt8]) -> Bool {
+        prefix.count >= 4 && Array(prefix[0..<4]) == Array(WordIndexFormat.magic[0..<4])
+    }
+
+    /// Whether the file at `path` starts like an index (false when it cannot be read: the text path reports that).
+    public static func isIndexFile(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return false }
+        defer { close(fd) }
+        var b = [UInt8](repeating: 0, count: 4)
+        let n = b.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4) }
+        return n == 4 && looksLikeIndex(b)
+    }
+
+    public init(path: String) throws {
+        func fail(_ reason: String) -> FileError { FileError(path: path, reason: "not a usable word index: " + reason) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw FileError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
+        let size = Int(st.st_size)
+        guard size >= WordIndexFormat.headerSize else {
+            throw fail("truncated: \(size) bytes, shorter than the \(WordIndexFormat.headerSize)-byte header")
+        }
+        guard let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else {
+            throw FileError(path: path, reason: "mmap: " + String(cString: strerror(errno)))
+        }
+        madvise(m, size, MADV_RANDOM)
+        let p = UnsafeRawPointer(m)
+        func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+        var ok = false
+        defer { if !ok { munmap(m, size) } }
+        guard Array(UnsafeRawBufferPointer(start: p, count: 8)) == WordIndexFormat.magic else {
+            throw fail("wrong magic (expected \"PWGWORDS\")")
+        }
+        guard u32(H.version) == WordIndexFormat.version else {
+            throw fail("format version \(u32(H.version)), this pwguard reads version \(WordIndexFormat.version): recompile it")
+        }
+        guard WordIndexFormat.fnv1a(UnsafeRawBufferPointer(start: p, count: H.headerChecksum)) == u64(H.headerChecksum) else {
+            throw fail("header checksum mismatch (corrupt header)")
+        }
+        guard u32(H.normalisation) == WordIndexFormat.normalisationLower else {
+            throw fail("unknown normalisation \(u32(H.normalisation))")
+        }
+        guard u64(H.fileSize) == UInt64(size) else {
+            throw fail("truncated or extended: \(size) bytes, the header says \(u64(H.fileSize))")
+        }
+        let n = u64(H.entryCount), t = u64(H.templateCount), s = u64(H.suffixCount)
+        guard n < 1 << 31, t <= n, s < 1 << 34 else { throw fail("implausible counts in the header") }
+        // every section inside the file
+        func span(_ offset: Int, _ length: UInt64) throws -> Range<Int> {
+            let o = u64(offset)
+            guard o >= UInt64(WordIndexFormat.headerSize), length <= UInt64(size), o <= UInt64(size) - length else {
+                throw fail("a section lies outside the file")
+            }
+            return Int(o)..<Int(o + length)
+        }
+        raw = try span(H.rawOffset, u64(H.rawLength))
+        keys = try span(H.keyOffset, u64(H.keyLength))
+        rev = try span(H.revOffset, u64(H.keyLength))
+        records = try span(H.recordsOffset, n * 16).lowerBound
+        forward = try span(H.forwardOffset, n * 4).lowerBound
+        reverse = try span(H.reverseOffset, n * 4).lowerBound
+        suffixes = try span(H.suffixOffset, s * 8).lowerBound
+        templates = try span(H.templatesOffset, t * 4).lowerBound
+        self.path = path
+        self.base = p
+        self.size = size
+        entryCount = Int(n)
+        templateCount = Int(t)
+        suffixCount = Int(s)
+        maxKeyBytes = Int(u64(H.maxKeyBytes))
+        ok = true
+    }
+
+    /// Recomputes the body checksum (reads the whole file).
+    public func verifyBody() -> Bool {
+        let stored = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: H.bodyChecksum, as: UInt64.self))
+        let h = WordIndexFormat.fnv1a(UnsafeRawBufferPointer(start: base + WordIndexFormat.headerSize, count: size - WordIndexFormat.headerSize))
+        return h == stored
+    }
+
+    public var fileSize: Int { size }
+
+    @inline(__always) private func u32(_ at: Int) -> Int {
+        Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+    }
+
+    /// Bytes `off..<off+len` of a section, empty if they fall outside it (corrupt body).
+    @inline(__always) private func slice(_ section: Range<Int>, _ off: Int, _ len: Int) -> UnsafeBufferPointer<UInt8> {
+        guard len >= 0, off >= 0, off + len <= section.count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: (base + section.lowerBound + off).assumingMemoryBound(to: UInt8.self), count: len)
+    }
+
+    /// Entry `record` as written in the list.
+    public func entry(_ record: Int) -> String {
+        let r = records + record * 16
+        return String(decoding: slice(raw, u32(r), u32(r + 4) & 0x7FFF_FFFF), as: UTF8.self)
+    }
+
+    func isTemplate(_ record: Int) -> Bool { UInt32(u32(records + record * 16 + 4)) & WordIndexFormat.templateFlag != 0 }
+
+    /// The wildcard templates' records, in list order.
+    func templateRecords() -> [Int] { (0..<templateCount).map { u32(templates + $0 * 4) } }
+
+    /// Every entry, in list order (`pwguard words info`, tests).
+    public func allEntries() -> [String] { (0..<entryCount).map(entry) }
+
+    // views
+
+    enum View { case forward, reverse, suffix }
+
+    @inline(__always) func count(_ view: View) -> Int { view == .suffix ? suffixCount : entryCount }
+
+    @inline(__always) func record(_ view: View, _ row: Int) -> Int {
+        switch view {
+        case .forward: return u32(forward + row * 4)
+        case .reverse: return u32(reverse + row * 4)
+        case .suffix: return u32(suffixes + row * 8)
+        }
+    }
+
+    /// The key of a row: the folded entry, backwards, or a suffix of it.
+    @inline(__always) func key(_ view: View, _ row: Int) -> UnsafeBufferPointer<UInt8> {
+        let rec = record(view, row)
+        guard rec < entryCount else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let r = records + rec * 16
+        let off = u32(r + 8), len = u32(r + 12)
+        switch view {
+        case .forward: return slice(keys, off, len)
+        case .reverse: return slice(rev, off, len)
+        case .suffix:
+            let o = u32(suffixes + row * 8 + 4)
+            return o <= len ? slice(keys, off + o, len - o) : UnsafeBufferPointer(start: nil, count: 0)
+        }
+    }
+}
+
+// MARK: - Walks
+
+/// The candidate entries of an index for one password reading. `sets` are the reading's positions (each the
+/// characters it may stand for, lower case).
+struct IndexWalk {
+    let index: WordIndex
+    let sets: [[Unicode.Scalar]]
+    /// Records found, unsorted, possibly repeated.
+    var found: [Int32] = []
+
+    init(_ index: WordIndex, _ sets: [[Unicode.Scalar]]) {
+        self.index = index
+        self.sets = sets
+    }
+
+    /// Byte `d` of a row's key, or -1 past its end.
+    @inline(__always) private func byte(_ v: WordIndex.View, _ row: Int, _ d: Int) -> Int {
+        let k = index.key(v, row)
+        return d < k.count ? Int(k[d]) : -1
+    }
+
+    /// Rows of `lo..<hi` (which share bytes `0..<d`) whose next scalar is `c`.
+    private func narrow(_ v: WordIndex.View, _ lo: Int, _ hi: Int, _ d: Int, _ c: Unicode.Scalar) -> Range<Int>? {
+        var lo = lo, hi = hi, d = d
+        for b in UTF8.encode(c)! {
+            let want = Int(b)
+            var l = lo, h = hi
+            while l < h {
+                let mid = (l + h) >> 1
+                if byte(v, mid, d) < want { l = mid + 1 } else { h = mid }
+            }
+            guard l < hi, byte(v, l, d) == want else { return nil }
+            var u = l + 1
+            h = hi
+            while u < h {
+                let mid = (u + h) >> 1
+                if byte(v, mid, d) <= want { u = mid + 1 } else { h = mid }
+            }
+            lo = l
+            hi = u
+            d += 1
+        }
+        return lo..<hi
+    }
+
+    /// The first row of `lo..<hi` whose key is longer than `d` bytes (keys ending at `d` sort first).
+    @inline(__always) private mutating func skipEnded(_ v: WordIndex.View, _ lo: Int, _ hi: Int, _ d: Int, emit: Bool) -> Int {
+        var r = lo
+        while r < hi && index.key(v, r).count == d {
+            if emit { found.append(Int32(index.record(v, r))) }
+            r += 1
+        }
+        return r
+    }
+
+    /// The scalar at byte `d` of a row's key.
+    private func scalar(_ v: WordIndex.View, _ row: Int, _ d: Int) -> Unicode.Scalar? {
+        let k = index.key(v, row)
+        var it = UnsafeBufferPointer(rebasing: k[d...]).makeIterator()
+        var dec = UTF8()
+        if case .scalarValue(let s) = dec.decode(&it) { return s }
+        return nil
+    }
+
+    /// Position of the `i`-th character read from `start` in direction `step`, or nil past either end.
+    @inline(__always) private func pos(_ start: Int, _ step: Int, _ i: Int) -> Int? {
+        let p = start + step * i
+        return p >= 0 && p < sets.count ? p : nil
+    }
+
+    /// Entries equal to the characters read from `start` (forward view: rightwards), of any length, or of
+    /// exactly `length` characters.
+    mutating func exact(from start: Int, length: Int? = nil) {
+        exact(.forward, 0, index.entryCount, 0, start, 1, 0, length)
+    }
+
+    private mutating func exact(
+        _ v: WordIndex.View, _ lo: Int, _ hi: Int, _ d: Int, _ start: Int, _ step: Int, _ i: Int, _ length: Int?
+    ) {
+        let r = skipEnded(v, lo, hi, d, emit: i > 0 && (length == nil || length == i))
+        guard r < hi, length.map({ i < $0 }) ?? true, let p = pos(start, step, i) else { return }
+        for c in sets[p] {
+            if let sub = narrow(v, r, hi, d, c) { exact(v, sub.lowerBound, sub.upperBound, d + UTF8.width(c), start, step, i + 1, length) }
+        }
+    }
+
+    /// Entries within one edit (a character changed, added or left out) of some run of characters starting at
+    /// `start`, plus those occurring exactly there. Forward only lets the edit fall after the entry's first two
+    /// characters; `fuzzyBackward` covers edits in the first two (for entries of 4+ characters one of the two
+    /// sides of the edit is 2+ characters long), so no walk enumerates the list's first characters.
+    mutating func fuzzyForward(from start: Int) { fuzzy(.forward, 0, index.entryCount, 0, start, 1, 0, 0, true) }
+
+    /// The same, reading leftwards from `end` (inclusive) over the backwards keys.
+    mutating func fuzzyBackward(from end: Int) { fuzzy(.reverse, 0, index.entryCount, 0, end, -1, 0, 0, true) }
+
+    /// `i`: characters of the password consumed; `k`: characters of the key consumed.
+    private mutating func fuzzy(
+        _ v: WordIndex.View, _ lo: Int, _ hi: Int, _ d: Int, _ start: Int, _ step: Int, _ i: Int, _ k: Int, _ edit: Bool
+    ) {
+        let r = skipEnded(v, lo, hi, d, emit: k > 0)
+        guard r < hi else { return }
+        let p = pos(start, step, i)
+        if let p {
+            for c in sets[p] {
+                if let sub = narrow(v, r, hi, d, c) { fuzzy(v, sub.lowerBound, sub.upperBound, d + UTF8.width(c), start, step, i + 1, k + 1, edit) }
+            }
+        }
+        guard edit && k >= 2 else { return }
+        // the password has a character the entry lacks
+        if p != nil { fuzzy(v, r, hi, d, start, step, i + 1, k, false) }
+        // the entry has a character the password lacks, or another one in its place
+        var row = r
+        while row < hi {
+            guard let c = scalar(v, row, d), let sub = narrow(v, row, hi, d, c) else { return }
+            fuzzy(v, sub.lowerBound, sub.upperBound, d + UTF8.width(c), start, step, i, k + 1, false)
+            if let p, !sets[p].contains(c) { fuzzy(v, sub.lowerBound, sub.upperBound, d + UTF8.width(c), start, step, i + 1, k + 1, false) }
+            row = sub.upperBound
+        }
+    }
+
+    /// Entries containing the `length` characters read from `start`: every entry that shares a run of
+    /// `length` or more characters with the password there.
+    mutating func containing(from start: Int, length: Int) {
+        containing(0, index.suffixCount, 0, start, 0, length)
+    }
+
+    private mutating func containing(_ lo: Int, _ hi: Int, _ d: Int, _ start: Int, _ i: Int, _ length: Int) {
+        if i == length {
+            for row in lo..<hi { found.append(Int32(index.record(.suffix, row))) }
+            return
+        }
+        guard let p = pos(start, 1, i) else { return }
+        for c in sets[p] {
+            if let sub = narrow(.suffix, lo, hi, d, c) { containing(sub.lowerBound, sub.upperBound, d + UTF8.width(c), start, i + 1, length) }
+        }
+    }
+
+    /// The records found, in list order, each once.
+    func records() -> [Int] {
+        var f = found
+        f.sort()
+        var out: [Int] = []
+        for r in f where out.last != Int(r) { out.append(Int(r)) }
+        return out
+    }
+}
