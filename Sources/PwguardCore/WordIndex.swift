@@ -37,14 +37,16 @@ public enum WordIndexFormat {
     }
 }
 
-/// Header fields, at these byte offsets, little-endian.
+/// Header fields, at these byte offsets, little-endian (hashes/README.md, "Word indexes").
 private enum H {
-    static let version = 8, normalisation = 12, entryCount = 16, templateCount = 24
-    static let rawOffset = 32, rawLength = 40, keyOffset = 48, keyLength = 56, revOffset = 64
-    static let recordsOffset = 72, forwardOffset = 80, reverseOffset = 88, suffixOffset = 96, suffixCount = 104
-    static let templatesOffset = 112, fileSize = 120, bodyChecksum = 128, maxKeyBytes = 136
-    static let headerChecksum = 152
+    static let version = 8, normalisation = 12, entryCount = 16, templateCount = 24, suffixCount = 32, maxKeyBytes = 40
+    static let rawOffset = 48, rawLength = 56, forwardBlob = 64, blobLength = 72, reverseBlob = 80
+    static let recordsOffset = 88, forwardRows = 96, reverseRows = 104, suffixRows = 112, templatesOffset = 120
+    static let jumpOffset = 128, fileSize = 136, bodyChecksum = 144, headerChecksum = 152
 }
+
+/// Entries of a view's jump table: the first row whose first two key bytes are at least x, for x in 0...65536.
+let jumpEntries = 65537
 
 // MARK: - Writing
 
@@ -52,9 +54,9 @@ private enum H {
 public enum WordIndexWriter {
     /// The index of `words` (entries in list order, as `WordList` reads a text list), as file bytes.
     public static func build(_ words: [String]) -> [UInt8] {
+        let n = words.count
         var raw: [UInt8] = [], keys: [UInt8] = [], rev: [UInt8] = []
-        var records: [UInt32] = []  // rawOff, rawLen|flag, keyOff, keyLen per entry
-        records.reserveCapacity(words.count * 4)
+        var rawAt: [UInt32] = [], rawLen: [UInt32] = [], keyAt: [Int] = [], keyLen: [Int] = []
         var templates: [UInt32] = []
         var maxKey = 0
         for (i, w) in words.enumerated() {
@@ -64,23 +66,21 @@ public enum WordIndexWriter {
             r.unicodeScalars.append(contentsOf: folded.reversed())
             let template = DictionaryRule.template(w) != nil
             if template { templates.append(UInt32(i)) }
-            records.append(UInt32(raw.count))
+            rawAt.append(UInt32(raw.count))
+            rawLen.append(UInt32(w.utf8.count) | (template ? WordIndexFormat.templateFlag : 0))
             raw.append(contentsOf: w.utf8)
-            records.append(UInt32(w.utf8.count) | (template ? WordIndexFormat.templateFlag : 0))
-            records.append(UInt32(keys.count))
-            records.append(UInt32(k.utf8.count))
+            keyAt.append(keys.count)
+            keyLen.append(k.utf8.count)
             keys.append(contentsOf: k.utf8)
             rev.append(contentsOf: r.utf8)
             maxKey = max(maxKey, k.utf8.count)
         }
-        let n = words.count
+        /// (record, byte offset into its key) sorted by the key's bytes from that offset, then by record.
         func sorted(_ blob: [UInt8], _ items: [(UInt32, UInt32)]) -> [(UInt32, UInt32)] {
-            // (record, byte offset into its key): sorted by the key's bytes from that offset, then by record
             blob.withUnsafeBufferPointer { b in
                 func range(_ it: (UInt32, UInt32)) -> (Int, Int) {
-                    let r = Int(it.0) * 4
-                    let start = Int(records[r + 2])
-                    return (start + Int(it.1), start + Int(records[r + 3]))
+                    let r = Int(it.0)
+                    return (keyAt[r] + Int(it.1), keyAt[r] + keyLen[r])
                 }
                 func prefix(_ it: (UInt32, UInt32)) -> UInt64 {
                     let (a, e) = range(it)
@@ -105,30 +105,69 @@ public enum WordIndexWriter {
             }
         }
         let whole = (0..<n).map { (UInt32($0), UInt32(0)) }
-        let forward = sorted(keys, whole).map { $0.0 }
-        let reverse = sorted(rev, whole).map { $0.0 }
+        let forward = sorted(keys, whole).map { Int($0.0) }
+        let reverse = sorted(rev, whole).map { Int($0.0) }
         var suffixItems: [(UInt32, UInt32)] = []
-        keys.withUnsafeBufferPointer { b in
-            for i in 0..<n {
-                let off = Int(records[i * 4 + 2]), len = Int(records[i * 4 + 3])
-                for o in 0..<len where b[off + o] & 0xC0 != 0x80 { suffixItems.append((UInt32(i), UInt32(o))) }
-            }
+        for i in 0..<n {
+            for o in 0..<keyLen[i] where keys[keyAt[i] + o] & 0xC0 != 0x80 { suffixItems.append((UInt32(i), UInt32(o))) }
         }
         let suffixes = sorted(keys, suffixItems)
+
+        // key blobs in each view's order (neighbouring rows, neighbouring bytes); rows (offset, length, record)
+        var forwardBlob: [UInt8] = [], reverseBlob: [UInt8] = []
+        forwardBlob.reserveCapacity(keys.count)
+        reverseBlob.reserveCapacity(keys.count)
+        var forwardAt = [Int](repeating: 0, count: n)
+        var forwardRows: [UInt32] = [], reverseRows: [UInt32] = [], suffixRows: [UInt32] = []
+        for r in forward {
+            forwardAt[r] = forwardBlob.count
+            forwardRows += [UInt32(forwardBlob.count), UInt32(keyLen[r]), UInt32(r)]
+            forwardBlob.append(contentsOf: keys[keyAt[r]..<(keyAt[r] + keyLen[r])])
+        }
+        for r in reverse {
+            reverseRows += [UInt32(reverseBlob.count), UInt32(keyLen[r]), UInt32(r)]
+            reverseBlob.append(contentsOf: rev[keyAt[r]..<(keyAt[r] + keyLen[r])])
+        }
+        for (r, o) in suffixes {
+            suffixRows += [UInt32(forwardAt[Int(r)] + Int(o)), UInt32(keyLen[Int(r)] - Int(o)), r]
+        }
+        func jump(_ rows: [UInt32], _ blob: [UInt8]) -> [UInt32] {
+            var table = [UInt32](repeating: 0, count: jumpEntries)
+            var x = 0
+            let count = rows.count / 3
+            for row in 0..<count {
+                let off = Int(rows[row * 3]), len = Int(rows[row * 3 + 1])
+                let v = Int(blob[off]) << 8 | (len > 1 ? Int(blob[off + 1]) : 0)
+                while x <= v {
+                    table[x] = UInt32(row)
+                    x += 1
+                }
+            }
+            while x < jumpEntries {
+                table[x] = UInt32(count)
+                x += 1
+            }
+            return table
+        }
 
         // layout: header, then each section 8-byte aligned
         var out = [UInt8](repeating: 0, count: WordIndexFormat.headerSize)
         func align() { while out.count % 8 != 0 { out.append(0) } }
         func u32s(_ a: [UInt32]) { for v in a { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } } }
         func section(_ body: () -> Void) -> Int { align(); let at = out.count; body(); return at }
-        let rawAt = section { out.append(contentsOf: raw) }
-        let keyAt = section { out.append(contentsOf: keys) }
-        let revAt = section { out.append(contentsOf: rev) }
-        let recordsAt = section { u32s(records) }
-        let forwardAt = section { u32s(forward) }
-        let reverseAt = section { u32s(reverse) }
-        let suffixAt = section { for s in suffixes { u32s([s.0, s.1]) } }
+        let rawSection = section { out.append(contentsOf: raw) }
+        let forwardBlobAt = section { out.append(contentsOf: forwardBlob) }
+        let reverseBlobAt = section { out.append(contentsOf: reverseBlob) }
+        let recordsAt = section { for i in 0..<n { u32s([rawAt[i], rawLen[i]]) } }
+        let forwardRowsAt = section { u32s(forwardRows) }
+        let reverseRowsAt = section { u32s(reverseRows) }
+        let suffixRowsAt = section { u32s(suffixRows) }
         let templatesAt = section { u32s(templates) }
+        let jumpAt = section {
+            u32s(jump(forwardRows, forwardBlob))
+            u32s(jump(reverseRows, reverseBlob))
+            u32s(jump(suffixRows, forwardBlob))
+        }
         align()
         func put(_ at: Int, _ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { for j in 0..<8 { out[at + j] = $0[j] } } }
         func put32(_ at: Int, _ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { for j in 0..<4 { out[at + j] = $0[j] } } }
@@ -137,14 +176,15 @@ public enum WordIndexWriter {
         put32(H.normalisation, WordIndexFormat.normalisationLower)
         put(H.entryCount, UInt64(n))
         put(H.templateCount, UInt64(templates.count))
-        put(H.rawOffset, UInt64(rawAt)); put(H.rawLength, UInt64(raw.count))
-        put(H.keyOffset, UInt64(keyAt)); put(H.keyLength, UInt64(keys.count))
-        put(H.revOffset, UInt64(revAt))
-        put(H.recordsOffset, UInt64(recordsAt)); put(H.forwardOffset, UInt64(forwardAt))
-        put(H.reverseOffset, UInt64(reverseAt)); put(H.suffixOffset, UInt64(suffixAt))
-        put(H.suffixCount, UInt64(suffixes.count)); put(H.templatesOffset, UInt64(templatesAt))
-        put(H.fileSize, UInt64(out.count))
+        put(H.suffixCount, UInt64(suffixes.count))
         put(H.maxKeyBytes, UInt64(maxKey))
+        put(H.rawOffset, UInt64(rawSection)); put(H.rawLength, UInt64(raw.count))
+        put(H.forwardBlob, UInt64(forwardBlobAt)); put(H.blobLength, UInt64(keys.count))
+        put(H.reverseBlob, UInt64(reverseBlobAt))
+        put(H.recordsOffset, UInt64(recordsAt)); put(H.forwardRows, UInt64(forwardRowsAt))
+        put(H.reverseRows, UInt64(reverseRowsAt)); put(H.suffixRows, UInt64(suffixRowsAt))
+        put(H.templatesOffset, UInt64(templatesAt)); put(H.jumpOffset, UInt64(jumpAt))
+        put(H.fileSize, UInt64(out.count))
         let body = out.withUnsafeBytes { WordIndexFormat.fnv1a(UnsafeRawBufferPointer(rebasing: $0[WordIndexFormat.headerSize...])) }
         put(H.bodyChecksum, body)
         let head = out.withUnsafeBytes { WordIndexFormat.fnv1a(UnsafeRawBufferPointer(rebasing: $0[0..<H.headerChecksum])) }
@@ -185,8 +225,8 @@ public enum WordIndexWriter {
 /// A compiled word index, mapped read-only. Opening checks the magic, version, normalisation, header checksum,
 /// the file size the header records (a truncated file is refused) and that every section lies inside the file;
 /// the body checksum is checked by `verifyBody()` (`pwguard words info`), not per check, so that opening stays
-/// constant-time. Reads of keys are bounds-checked against their sections, so a corrupt body gives wrong
-/// candidates at worst, never a read outside the mapping.
+/// constant-time. Every read through a row is bounds-checked against its section, so a corrupt body gives
+/// wrong candidates at worst, never a read outside the mapping.
 public final class WordIndex: @unchecked Sendable {
     public let path: String
     private let base: UnsafeRawPointer
@@ -195,8 +235,8 @@ public final class WordIndex: @unchecked Sendable {
     public let templateCount: Int
     public let suffixCount: Int
     public let maxKeyBytes: Int
-    private let raw: Range<Int>, keys: Range<Int>, rev: Range<Int>
-    private let records: Int, forward: Int, reverse: Int, suffixes: Int, templates: Int
+    private let raw: Range<Int>, forwardBlob: Range<Int>, reverseBlob: Range<Int>
+    private let records: Int, forwardRows: Int, reverseRows: Int, suffixRows: Int, templates: Int, jump: Int
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), size) }
 
@@ -251,7 +291,7 @@ public final class WordIndex: @unchecked Sendable {
             throw fail("truncated or extended: \(size) bytes, the header says \(u64(H.fileSize))")
         }
         let n = u64(H.entryCount), t = u64(H.templateCount), s = u64(H.suffixCount)
-        guard n < 1 << 31, t <= n, s < 1 << 34 else { throw fail("implausible counts in the header") }
+        guard n < 1 << 31, t <= n, s < 1 << 32 else { throw fail("implausible counts in the header") }
         // every section inside the file
         func span(_ offset: Int, _ length: UInt64) throws -> Range<Int> {
             let o = u64(offset)
@@ -261,13 +301,14 @@ public final class WordIndex: @unchecked Sendable {
             return Int(o)..<Int(o + length)
         }
         raw = try span(H.rawOffset, u64(H.rawLength))
-        keys = try span(H.keyOffset, u64(H.keyLength))
-        rev = try span(H.revOffset, u64(H.keyLength))
-        records = try span(H.recordsOffset, n * 16).lowerBound
-        forward = try span(H.forwardOffset, n * 4).lowerBound
-        reverse = try span(H.reverseOffset, n * 4).lowerBound
-        suffixes = try span(H.suffixOffset, s * 8).lowerBound
+        forwardBlob = try span(H.forwardBlob, u64(H.blobLength))
+        reverseBlob = try span(H.reverseBlob, u64(H.blobLength))
+        records = try span(H.recordsOffset, n * 8).lowerBound
+        forwardRows = try span(H.forwardRows, n * 12).lowerBound
+        reverseRows = try span(H.reverseRows, n * 12).lowerBound
+        suffixRows = try span(H.suffixRows, s * 12).lowerBound
         templates = try span(H.templatesOffset, t * 4).lowerBound
+        jump = try span(H.jumpOffset, UInt64(3 * jumpEntries * 4)).lowerBound
         self.path = path
         self.base = p
         self.size = size
@@ -293,17 +334,20 @@ public final class WordIndex: @unchecked Sendable {
 
     /// Bytes `off..<off+len` of a section, empty if they fall outside it (corrupt body).
     @inline(__always) private func slice(_ section: Range<Int>, _ off: Int, _ len: Int) -> UnsafeBufferPointer<UInt8> {
-        guard len >= 0, off >= 0, off + len <= section.count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        guard off + len <= section.count else { return UnsafeBufferPointer(start: nil, count: 0) }
         return UnsafeBufferPointer(start: (base + section.lowerBound + off).assumingMemoryBound(to: UInt8.self), count: len)
     }
 
     /// Entry `record` as written in the list.
     public func entry(_ record: Int) -> String {
-        let r = records + record * 16
+        guard record >= 0 && record < entryCount else { return "" }
+        let r = records + record * 8
         return String(decoding: slice(raw, u32(r), u32(r + 4) & 0x7FFF_FFFF), as: UTF8.self)
     }
 
-    func isTemplate(_ record: Int) -> Bool { UInt32(u32(records + record * 16 + 4)) & WordIndexFormat.templateFlag != 0 }
+    func isTemplate(_ record: Int) -> Bool {
+        record >= 0 && record < entryCount && UInt32(u32(records + record * 8 + 4)) & WordIndexFormat.templateFlag != 0
+    }
 
     /// The wildcard templates' records, in list order.
     func templateRecords() -> [Int] { (0..<templateCount).map { u32(templates + $0 * 4) } }
@@ -311,33 +355,35 @@ public final class WordIndex: @unchecked Sendable {
     /// Every entry, in list order (`pwguard words info`, tests).
     public func allEntries() -> [String] { (0..<entryCount).map(entry) }
 
-    // views
+    // views: rows sorted by key, each (offset into the view's key blob, length, record)
 
-    enum View { case forward, reverse, suffix }
+    enum View: Int { case forward = 0, reverse = 1, suffix = 2 }
 
     @inline(__always) func count(_ view: View) -> Int { view == .suffix ? suffixCount : entryCount }
 
-    @inline(__always) func record(_ view: View, _ row: Int) -> Int {
+    @inline(__always) private func row(_ view: View, _ row: Int) -> Int {
         switch view {
-        case .forward: return u32(forward + row * 4)
-        case .reverse: return u32(reverse + row * 4)
-        case .suffix: return u32(suffixes + row * 8)
+        case .forward: return forwardRows + row * 12
+        case .reverse: return reverseRows + row * 12
+        case .suffix: return suffixRows + row * 12
         }
     }
 
+    @inline(__always) func record(_ view: View, _ r: Int) -> Int { u32(row(view, r) + 8) }
+
     /// The key of a row: the folded entry, backwards, or a suffix of it.
-    @inline(__always) func key(_ view: View, _ row: Int) -> UnsafeBufferPointer<UInt8> {
-        let rec = record(view, row)
-        guard rec < entryCount else { return UnsafeBufferPointer(start: nil, count: 0) }
-        let r = records + rec * 16
-        let off = u32(r + 8), len = u32(r + 12)
-        switch view {
-        case .forward: return slice(keys, off, len)
-        case .reverse: return slice(rev, off, len)
-        case .suffix:
-            let o = u32(suffixes + row * 8 + 4)
-            return o <= len ? slice(keys, off + o, len - o) : UnsafeBufferPointer(start: nil, count: 0)
-        }
+    @inline(__always) func key(_ view: View, _ r: Int) -> UnsafeBufferPointer<UInt8> {
+        let at = row(view, r)
+        return slice(view == .reverse ? reverseBlob : forwardBlob, u32(at), u32(at + 4))
+    }
+
+    /// Rows whose first two key bytes are `x` (`b0 << 8 | b1`), or, with `firstByteOnly`, whose first byte is
+    /// `x >> 8`; clamped to `lo..<hi`.
+    @inline(__always) func jumpRange(_ view: View, _ x: Int, firstByteOnly: Bool, _ lo: Int, _ hi: Int) -> Range<Int> {
+        let table = jump + view.rawValue * jumpEntries * 4
+        let a = u32(table + x * 4), b = u32(table + (firstByteOnly ? x + 256 : x + 1) * 4)
+        let l = min(max(a, lo), hi)
+        return l..<max(l, min(b, hi))
     }
 }
 
@@ -349,7 +395,7 @@ struct IndexWalk {
     let index: WordIndex
     let sets: [[Unicode.Scalar]]
     /// Records found, unsorted, possibly repeated.
-    var found: [Int32] = []
+    var found: [UInt32] = []
 
     init(_ index: WordIndex, _ sets: [[Unicode.Scalar]]) {
         self.index = index
@@ -362,11 +408,22 @@ struct IndexWalk {
         return d < k.count ? Int(k[d]) : -1
     }
 
-    /// Rows of `lo..<hi` (which share bytes `0..<d`) whose next scalar is `c`.
+    /// Rows of `lo..<hi` (which share bytes `0..<d`) whose next scalar is `c`. The first two bytes come from
+    /// the view's jump table, the rest from binary searches within that (small) range.
     private func narrow(_ v: WordIndex.View, _ lo: Int, _ hi: Int, _ d: Int, _ c: Unicode.Scalar) -> Range<Int>? {
         var lo = lo, hi = hi, d = d
         for b in UTF8.encode(c)! {
+            guard lo < hi else { return nil }
             let want = Int(b)
+            if d == 0 || (d == 1 && want > 0) {
+                let x = d == 0 ? want << 8 : byte(v, lo, 0) << 8 | want
+                let r = index.jumpRange(v, x, firstByteOnly: d == 0, lo, hi)
+                guard !r.isEmpty else { return nil }
+                lo = r.lowerBound
+                hi = r.upperBound
+                d += 1
+                continue
+            }
             var l = lo, h = hi
             while l < h {
                 let mid = (l + h) >> 1
@@ -390,7 +447,7 @@ struct IndexWalk {
     @inline(__always) private mutating func skipEnded(_ v: WordIndex.View, _ lo: Int, _ hi: Int, _ d: Int, emit: Bool) -> Int {
         var r = lo
         while r < hi && index.key(v, r).count == d {
-            if emit { found.append(Int32(index.record(v, r))) }
+            if emit { found.append(UInt32(truncatingIfNeeded: index.record(v, r))) }
             r += 1
         }
         return r
@@ -469,7 +526,7 @@ struct IndexWalk {
 
     private mutating func containing(_ lo: Int, _ hi: Int, _ d: Int, _ start: Int, _ i: Int, _ length: Int) {
         if i == length {
-            for row in lo..<hi { found.append(Int32(index.record(.suffix, row))) }
+            for row in lo..<hi { found.append(UInt32(truncatingIfNeeded: index.record(.suffix, row))) }
             return
         }
         guard let p = pos(start, 1, i) else { return }

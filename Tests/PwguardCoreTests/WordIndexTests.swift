@@ -167,6 +167,7 @@ import Glibc
             for _ in 0..<(2 + rng.int(8)) { w.append(rng.pick(letters)) }
             if rng.int(10) == 0 { w = w.prefix(1).uppercased() + w.dropFirst() }
             if rng.int(25) == 0 { w += "é" }
+            if rng.int(40) == 0 { w = rng.pick(["ü", "€", "😀"]) + w }
             if rng.int(30) == 0 { w = "!!" + (rng.int(2) == 0 ? w + "*" : "*" + w) + "!!" }
             words.append(w)
         }
@@ -174,7 +175,7 @@ import Glibc
             "a": ["@", "4"], "o": ["0"], "s": ["$", "5"], "i": ["1", "!"], "l": ["1", "|"], "e": ["3"], "t": ["7", "+"],
             "g": ["9", "6"], "z": ["2"], "b": ["8"],
         ]
-        var passwords: [String] = []
+        var passwords: [String] = ["üzz€lo", "😀bad"]
         for _ in 0..<150 {
             var p = ""
             for _ in 0..<(1 + rng.int(3)) {
