@@ -25,6 +25,11 @@ public enum WordIndexFormat {
     public static let headerSize = 160
     /// Bit of a record's raw-length word that marks a wildcard template (`!!BAN*!!`, `!!*ING!!`).
     static let templateFlag: UInt32 = 1 << 31
+    /// Bits of a forward or reverse row's length word: the entry as written is its key (no upper case), so
+    /// the key bytes are the entry; the entry is a wildcard template.
+    static let rowRawIsKey: UInt32 = 1 << 31
+    static let rowTemplate: UInt32 = 1 << 30
+    static let rowLengthMask = 0x3FFF_FFFF
 
     /// FNV-1a, 64 bits.
     static func fnv1a(_ bytes: UnsafeRawBufferPointer, _ seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
@@ -119,13 +124,21 @@ public enum WordIndexWriter {
         reverseBlob.reserveCapacity(keys.count)
         var forwardAt = [Int](repeating: 0, count: n)
         var forwardRows: [UInt32] = [], reverseRows: [UInt32] = [], suffixRows: [UInt32] = []
+        // flags in the length word of forward and reverse rows, so that a candidate found through a row
+        // needs no read of the records or raw entries in the common case
+        func flagged(_ r: Int) -> UInt32 {
+            let same = rawLen[r] & ~WordIndexFormat.templateFlag == UInt32(keyLen[r])
+                && raw[Int(rawAt[r])..<(Int(rawAt[r]) + keyLen[r])] == keys[keyAt[r]..<(keyAt[r] + keyLen[r])]
+            return UInt32(keyLen[r]) | (same ? WordIndexFormat.rowRawIsKey : 0)
+                | (rawLen[r] & WordIndexFormat.templateFlag != 0 ? WordIndexFormat.rowTemplate : 0)
+        }
         for r in forward {
             forwardAt[r] = forwardBlob.count
-            forwardRows += [UInt32(forwardBlob.count), UInt32(keyLen[r]), UInt32(r)]
+            forwardRows += [UInt32(forwardBlob.count), flagged(r), UInt32(r)]
             forwardBlob.append(contentsOf: keys[keyAt[r]..<(keyAt[r] + keyLen[r])])
         }
         for r in reverse {
-            reverseRows += [UInt32(reverseBlob.count), UInt32(keyLen[r]), UInt32(r)]
+            reverseRows += [UInt32(reverseBlob.count), flagged(r), UInt32(r)]
             reverseBlob.append(contentsOf: rev[keyAt[r]..<(keyAt[r] + keyLen[r])])
         }
         for (r, o) in suffixes {
@@ -136,7 +149,7 @@ public enum WordIndexWriter {
             var x = 0
             let count = rows.count / 3
             for row in 0..<count {
-                let off = Int(rows[row * 3]), len = Int(rows[row * 3 + 1])
+                let off = Int(rows[row * 3]), len = Int(rows[row * 3 + 1]) & WordIndexFormat.rowLengthMask
                 let v = Int(blob[off]) << 8 | (len > 1 ? Int(blob[off + 1]) : 0)
                 while x <= v {
                     table[x] = UInt32(row)
@@ -359,29 +372,65 @@ public final class WordIndex: @unchecked Sendable {
 
     enum View: Int { case forward = 0, reverse = 1, suffix = 2 }
 
-    @inline(__always) func count(_ view: View) -> Int { view == .suffix ? suffixCount : entryCount }
+    func count(_ view: View) -> Int { view == .suffix ? suffixCount : entryCount }
 
-    @inline(__always) private func row(_ view: View, _ row: Int) -> Int {
+    /// One view's rows, key blob and jump table as pointers into the mapping, for the walks (valid while the
+    /// index lives; `IndexWalk` holds it).
+    func rowView(_ view: View) -> RowView {
+        let rows: Int
         switch view {
-        case .forward: return forwardRows + row * 12
-        case .reverse: return reverseRows + row * 12
-        case .suffix: return suffixRows + row * 12
+        case .forward: rows = forwardRows
+        case .reverse: rows = reverseRows
+        case .suffix: rows = suffixRows
         }
+        let blob = view == .reverse ? reverseBlob : forwardBlob
+        return RowView(
+            reversed: view == .reverse,
+            rows: base + rows, count: count(view),
+            blob: (base + blob.lowerBound).assumingMemoryBound(to: UInt8.self), blobCount: blob.count,
+            jump: base + jump + view.rawValue * jumpEntries * 4)
+    }
+}
+
+/// A sorted view of an index: rows of (key offset, key length, record), 12 bytes each.
+struct RowView {
+    /// Keys written backwards (the reverse view).
+    let reversed: Bool
+    let rows: UnsafeRawPointer
+    let count: Int
+    let blob: UnsafePointer<UInt8>
+    let blobCount: Int
+    let jump: UnsafeRawPointer
+
+    @inline(__always) private func u32(_ p: UnsafeRawPointer) -> Int {
+        Int(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
     }
 
-    @inline(__always) func record(_ view: View, _ r: Int) -> Int { u32(row(view, r) + 8) }
+    @inline(__always) func record(_ r: Int) -> Int { u32(rows + r * 12 + 8) }
 
-    /// The key of a row: the folded entry, backwards, or a suffix of it.
-    @inline(__always) func key(_ view: View, _ r: Int) -> UnsafeBufferPointer<UInt8> {
-        let at = row(view, r)
-        return slice(view == .reverse ? reverseBlob : forwardBlob, u32(at), u32(at + 4))
+    /// The row's flags (`WordIndexFormat.rowRawIsKey`, `rowTemplate`; none in suffix rows).
+    @inline(__always) func flags(_ r: Int) -> UInt32 { UInt32(u32(rows + r * 12 + 4)) & ~UInt32(WordIndexFormat.rowLengthMask) }
+
+    /// The row's key; empty if it falls outside the blob (corrupt body).
+    @inline(__always) func key(_ r: Int) -> UnsafeBufferPointer<UInt8> {
+        let at = rows + r * 12
+        let off = u32(at), len = u32(at + 4) & WordIndexFormat.rowLengthMask
+        guard off + len <= blobCount else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: blob + off, count: len)
+    }
+
+    /// Byte `d` of the row's key, or -1 past its end.
+    @inline(__always) func byte(_ r: Int, _ d: Int) -> Int {
+        let at = rows + r * 12
+        let off = u32(at), len = u32(at + 4) & WordIndexFormat.rowLengthMask
+        guard d < len, off + len <= blobCount else { return -1 }
+        return Int(blob[off + d])
     }
 
     /// Rows whose first two key bytes are `x` (`b0 << 8 | b1`), or, with `firstByteOnly`, whose first byte is
     /// `x >> 8`; clamped to `lo..<hi`.
-    @inline(__always) func jumpRange(_ view: View, _ x: Int, firstByteOnly: Bool, _ lo: Int, _ hi: Int) -> Range<Int> {
-        let table = jump + view.rawValue * jumpEntries * 4
-        let a = u32(table + x * 4), b = u32(table + (firstByteOnly ? x + 256 : x + 1) * 4)
+    @inline(__always) func jumpRange(_ x: Int, firstByteOnly: Bool, _ lo: Int, _ hi: Int) -> Range<Int> {
+        let a = u32(jump + x * 4), b = u32(jump + (firstByteOnly ? x + 256 : x + 1) * 4)
         let l = min(max(a, lo), hi)
         return l..<max(l, min(b, hi))
     }
@@ -394,68 +443,85 @@ public final class WordIndex: @unchecked Sendable {
 struct IndexWalk {
     let index: WordIndex
     let sets: [[Unicode.Scalar]]
-    /// Records found, unsorted, possibly repeated.
-    var found: [UInt32] = []
+    /// Records found, with the row and view they were found through, unsorted, possibly repeated.
+    var found: [(record: UInt32, row: UInt32, view: RowView?)] = []
+    /// Whole-key walks (`exact`, `fuzzy…`) leave out keys shorter than this many bytes (a key of fewer bytes
+    /// has fewer characters: a rule's minimum length in characters is a safe bound).
+    let minKeyBytes: Int
 
-    init(_ index: WordIndex, _ sets: [[Unicode.Scalar]]) {
+    init(_ index: WordIndex, _ sets: [[Unicode.Scalar]], minKeyBytes: Int = 1) {
         self.index = index
         self.sets = sets
-    }
-
-    /// Byte `d` of a row's key, or -1 past its end.
-    @inline(__always) private func byte(_ v: WordIndex.View, _ row: Int, _ d: Int) -> Int {
-        let k = index.key(v, row)
-        return d < k.count ? Int(k[d]) : -1
+        self.minKeyBytes = max(minKeyBytes, 1)
     }
 
     /// Rows of `lo..<hi` (which share bytes `0..<d`) whose next scalar is `c`. The first two bytes come from
-    /// the view's jump table, the rest from binary searches within that (small) range.
-    private func narrow(_ v: WordIndex.View, _ lo: Int, _ hi: Int, _ d: Int, _ c: Unicode.Scalar) -> Range<Int>? {
+    /// the view's jump table, the rest from binary searches within that range (a scan when it is small).
+    private func narrow(_ v: RowView, _ lo: Int, _ hi: Int, _ d: Int, _ c: Unicode.Scalar) -> Range<Int>? {
+        if c.value < 0x80 { return narrow(v, lo, hi, d, Int(c.value)) }
         var lo = lo, hi = hi, d = d
         for b in UTF8.encode(c)! {
-            guard lo < hi else { return nil }
-            let want = Int(b)
-            if d == 0 || (d == 1 && want > 0) {
-                let x = d == 0 ? want << 8 : byte(v, lo, 0) << 8 | want
-                let r = index.jumpRange(v, x, firstByteOnly: d == 0, lo, hi)
-                guard !r.isEmpty else { return nil }
-                lo = r.lowerBound
-                hi = r.upperBound
-                d += 1
-                continue
-            }
-            var l = lo, h = hi
-            while l < h {
-                let mid = (l + h) >> 1
-                if byte(v, mid, d) < want { l = mid + 1 } else { h = mid }
-            }
-            guard l < hi, byte(v, l, d) == want else { return nil }
-            var u = l + 1
-            h = hi
-            while u < h {
-                let mid = (u + h) >> 1
-                if byte(v, mid, d) <= want { u = mid + 1 } else { h = mid }
-            }
-            lo = l
-            hi = u
+            guard let r = narrow(v, lo, hi, d, Int(b)) else { return nil }
+            lo = r.lowerBound
+            hi = r.upperBound
             d += 1
         }
         return lo..<hi
     }
 
+    /// Rows of `lo..<hi` (which share bytes `0..<d`) whose byte `d` is `want`.
+    @inline(__always) private func narrow(_ v: RowView, _ lo: Int, _ hi: Int, _ d: Int, _ want: Int) -> Range<Int>? {
+        guard lo < hi else { return nil }
+        if d == 0 || (d == 1 && want > 0) {
+            let x = d == 0 ? want << 8 : v.byte(lo, 0) << 8 | want
+            let r = v.jumpRange(x, firstByteOnly: d == 0, lo, hi)
+            return r.isEmpty ? nil : r
+        }
+        var l = lo
+        if hi - lo <= 12 {
+            while l < hi && v.byte(l, d) < want { l += 1 }
+        } else {
+            var h = hi
+            while l < h {
+                let mid = (l + h) >> 1
+                if v.byte(mid, d) < want { l = mid + 1 } else { h = mid }
+            }
+        }
+        guard l < hi, v.byte(l, d) == want else { return nil }
+        return l..<upperBound(v, l, hi, d, want)
+    }
+
+    /// The first row of `l..<hi` after `l` whose byte `d` is above `want` (row `l`'s byte is `want`).
+    @inline(__always) private func upperBound(_ v: RowView, _ l: Int, _ hi: Int, _ d: Int, _ want: Int) -> Int {
+        var u = l + 1
+        if hi - u <= 12 {
+            while u < hi && v.byte(u, d) <= want { u += 1 }
+            return u
+        }
+        var h = hi
+        while u < h {
+            let mid = (u + h) >> 1
+            if v.byte(mid, d) <= want { u = mid + 1 } else { h = mid }
+        }
+        return u
+    }
+
     /// The first row of `lo..<hi` whose key is longer than `d` bytes (keys ending at `d` sort first).
-    @inline(__always) private mutating func skipEnded(_ v: WordIndex.View, _ lo: Int, _ hi: Int, _ d: Int, emit: Bool) -> Int {
+    @inline(__always) private mutating func skipEnded(_ v: RowView, _ lo: Int, _ hi: Int, _ d: Int, emit: Bool) -> Int {
         var r = lo
-        while r < hi && index.key(v, r).count == d {
-            if emit { found.append(UInt32(truncatingIfNeeded: index.record(v, r))) }
+        while r < hi && v.key(r).count == d {
+            if emit { found.append((UInt32(truncatingIfNeeded: v.record(r)), UInt32(r), v)) }
             r += 1
         }
         return r
     }
 
     /// The scalar at byte `d` of a row's key.
-    private func scalar(_ v: WordIndex.View, _ row: Int, _ d: Int) -> Unicode.Scalar? {
-        let k = index.key(v, row)
+    @inline(__always) private func scalar(_ v: RowView, _ row: Int, _ d: Int) -> Unicode.Scalar? {
+        let b = v.byte(row, d)
+        if b >= 0 && b < 0x80 { return Unicode.Scalar(UInt8(b)) }
+        let k = v.key(row)
+        guard d < k.count else { return nil }
         var it = UnsafeBufferPointer(rebasing: k[d...]).makeIterator()
         var dec = UTF8()
         if case .scalarValue(let s) = dec.decode(&it) { return s }
@@ -471,13 +537,13 @@ struct IndexWalk {
     /// Entries equal to the characters read from `start` (forward view: rightwards), of any length, or of
     /// exactly `length` characters.
     mutating func exact(from start: Int, length: Int? = nil) {
-        exact(.forward, 0, index.entryCount, 0, start, 1, 0, length)
+        exact(index.rowView(.forward), 0, index.entryCount, 0, start, 1, 0, length)
     }
 
     private mutating func exact(
-        _ v: WordIndex.View, _ lo: Int, _ hi: Int, _ d: Int, _ start: Int, _ step: Int, _ i: Int, _ length: Int?
+        _ v: RowView, _ lo: Int, _ hi: Int, _ d: Int, _ start: Int, _ step: Int, _ i: Int, _ length: Int?
     ) {
-        let r = skipEnded(v, lo, hi, d, emit: i > 0 && (length == nil || length == i))
+        let r = skipEnded(v, lo, hi, d, emit: d >= minKeyBytes && (length == nil || length == i))
         guard r < hi, length.map({ i < $0 }) ?? true, let p = pos(start, step, i) else { return }
         for c in sets[p] {
             if let sub = narrow(v, r, hi, d, c) { exact(v, sub.lowerBound, sub.upperBound, d + UTF8.width(c), start, step, i + 1, length) }
@@ -488,16 +554,16 @@ struct IndexWalk {
     /// `start`, plus those occurring exactly there. Forward only lets the edit fall after the entry's first two
     /// characters; `fuzzyBackward` covers edits in the first two (for entries of 4+ characters one of the two
     /// sides of the edit is 2+ characters long), so no walk enumerates the list's first characters.
-    mutating func fuzzyForward(from start: Int) { fuzzy(.forward, 0, index.entryCount, 0, start, 1, 0, 0, true) }
+    mutating func fuzzyForward(from start: Int) { fuzzy(index.rowView(.forward), 0, index.entryCount, 0, start, 1, 0, 0, true) }
 
     /// The same, reading leftwards from `end` (inclusive) over the backwards keys.
-    mutating func fuzzyBackward(from end: Int) { fuzzy(.reverse, 0, index.entryCount, 0, end, -1, 0, 0, true) }
+    mutating func fuzzyBackward(from end: Int) { fuzzy(index.rowView(.reverse), 0, index.entryCount, 0, end, -1, 0, 0, true) }
 
     /// `i`: characters of the password consumed; `k`: characters of the key consumed.
     private mutating func fuzzy(
-        _ v: WordIndex.View, _ lo: Int, _ hi: Int, _ d: Int, _ start: Int, _ step: Int, _ i: Int, _ k: Int, _ edit: Bool
+        _ v: RowView, _ lo: Int, _ hi: Int, _ d: Int, _ start: Int, _ step: Int, _ i: Int, _ k: Int, _ edit: Bool
     ) {
-        let r = skipEnded(v, lo, hi, d, emit: k > 0)
+        let r = skipEnded(v, lo, hi, d, emit: d >= minKeyBytes)
         guard r < hi else { return }
         let p = pos(start, step, i)
         if let p {
@@ -511,36 +577,59 @@ struct IndexWalk {
         // the entry has a character the password lacks, or another one in its place
         var row = r
         while row < hi {
-            guard let c = scalar(v, row, d), let sub = narrow(v, row, hi, d, c) else { return }
-            fuzzy(v, sub.lowerBound, sub.upperBound, d + UTF8.width(c), start, step, i, k + 1, false)
-            if let p, !sets[p].contains(c) { fuzzy(v, sub.lowerBound, sub.upperBound, d + UTF8.width(c), start, step, i + 1, k + 1, false) }
-            row = sub.upperBound
+            guard let c = scalar(v, row, d) else { return }
+            let end: Int
+            if c.value < 0x80 {
+                end = upperBound(v, row, hi, d, Int(c.value))
+            } else {
+                guard let sub = narrow(v, row, hi, d, c) else { return }
+                end = sub.upperBound
+            }
+            guard end > row else { return }
+            fuzzy(v, row, end, d + UTF8.width(c), start, step, i, k + 1, false)
+            if let p, !sets[p].contains(c) { fuzzy(v, row, end, d + UTF8.width(c), start, step, i + 1, k + 1, false) }
+            row = end
         }
     }
 
     /// Entries containing the `length` characters read from `start`: every entry that shares a run of
     /// `length` or more characters with the password there.
     mutating func containing(from start: Int, length: Int) {
-        containing(0, index.suffixCount, 0, start, 0, length)
+        containing(index.rowView(.suffix), 0, index.suffixCount, 0, start, 0, length)
     }
 
-    private mutating func containing(_ lo: Int, _ hi: Int, _ d: Int, _ start: Int, _ i: Int, _ length: Int) {
+    private mutating func containing(_ v: RowView, _ lo: Int, _ hi: Int, _ d: Int, _ start: Int, _ i: Int, _ length: Int) {
         if i == length {
-            for row in lo..<hi { found.append(UInt32(truncatingIfNeeded: index.record(.suffix, row))) }
+            for row in lo..<hi { found.append((UInt32(truncatingIfNeeded: v.record(row)), 0, nil)) }
             return
         }
         guard let p = pos(start, 1, i) else { return }
         for c in sets[p] {
-            if let sub = narrow(.suffix, lo, hi, d, c) { containing(sub.lowerBound, sub.upperBound, d + UTF8.width(c), start, i + 1, length) }
+            if let sub = narrow(v, lo, hi, d, c) { containing(v, sub.lowerBound, sub.upperBound, d + UTF8.width(c), start, i + 1, length) }
         }
     }
 
     /// The records found, in list order, each once.
-    func records() -> [Int] {
+    func records() -> [Int] { candidates().map { $0.record } }
+
+    /// The entries found, in list order, each once, as written, and whether each is a wildcard template.
+    /// An entry found through a forward or reverse row that is its own key is read from the key bytes the
+    /// walk touched already; others from the records and raw entries.
+    func candidates() -> [(record: Int, entry: String, template: Bool)] {
         var f = found
-        f.sort()
-        var out: [Int] = []
-        for r in f where out.last != Int(r) { out.append(Int(r)) }
+        f.sort { $0.record < $1.record }
+        var out: [(record: Int, entry: String, template: Bool)] = []
+        for c in f where out.last?.record != Int(c.record) {
+            let r = Int(c.record)
+            if let v = c.view, v.flags(Int(c.row)) & WordIndexFormat.rowRawIsKey != 0 {
+                let key = v.key(Int(c.row))
+                var text = String(decoding: key, as: UTF8.self)
+                if v.reversed { text = String(String.UnicodeScalarView(text.unicodeScalars.reversed())) }
+                out.append((r, text, v.flags(Int(c.row)) & WordIndexFormat.rowTemplate != 0))
+            } else {
+                out.append((r, index.entry(r), index.isTemplate(r)))
+            }
+        }
         return out
     }
 }

@@ -168,6 +168,7 @@ import Glibc
             if rng.int(10) == 0 { w = w.prefix(1).uppercased() + w.dropFirst() }
             if rng.int(25) == 0 { w += "é" }
             if rng.int(40) == 0 { w = rng.pick(["ü", "€", "😀"]) + w }
+            if rng.int(80) == 0 { w = rng.pick(["q", "x", "é"]) }  // one-byte and one-character entries
             if rng.int(30) == 0 { w = "!!" + (rng.int(2) == 0 ? w + "*" : "*" + w) + "!!" }
             words.append(w)
         }

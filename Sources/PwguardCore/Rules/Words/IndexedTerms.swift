@@ -27,9 +27,12 @@ enum IndexedTerms {
         }
     }
 
-    /// Records of `index` that `search` may need for the reading `sets` (already lower-cased), in list order.
-    static func candidates(_ index: WordIndex, _ sets: [[Unicode.Scalar]], _ search: CandidateSearch) -> [Int] {
-        var walk = IndexWalk(index, sets)
+    /// Records of `index` that `search` may need for the reading `sets` (already lower-cased), in list order;
+    /// entries shorter than `minLength` characters may be left out.
+    static func candidates(
+        _ index: WordIndex, _ sets: [[Unicode.Scalar]], _ search: CandidateSearch, minLength: Int
+    ) -> [(record: Int, entry: String, template: Bool)] {
+        var walk = IndexWalk(index, sets, minKeyBytes: minLength)
         let n = sets.count
         switch search {
         case .contained, .fuzzy(false):
@@ -40,7 +43,7 @@ enum IndexedTerms {
         case .runs(let tolerance):
             for start in 0..<n { walk.containing(from: start, length: tolerance + 1) }
         }
-        return walk.records()
+        return walk.candidates()
     }
 }
 
@@ -93,8 +96,8 @@ struct TermCollection: Sendable {
             case .compiled(let name, let index):
                 if sets == nil { sets = caseSensitive ? IndexedTerms.folded(v.text.sets) : v.text.sets }
                 var entries: [TermEntry] = []
-                for r in IndexedTerms.candidates(index, sets!, search) where !(plainOnly && index.isTemplate(r)) {
-                    entries.append(TermEntry(text: index.entry(r), list: name))
+                for c in IndexedTerms.candidates(index, sets!, search, minLength: minLength) where !(plainOnly && c.template) {
+                    entries.append(TermEntry(text: c.entry, list: name))
                 }
                 terms += TermSet.prepare(entries, caseSensitive: caseSensitive, minLength: minLength)
             }

@@ -587,8 +587,8 @@ struct WholeWordIndex: Sendable {
         var walk = IndexWalk(index, caseSensitive ? IndexedTerms.folded(text.sets) : text.sets)
         walk.exact(from: range.lowerBound, length: range.count)
         var best: (rank: [Int], entry: String)?
-        for r in walk.records() {
-            let entry = index.entry(r)
+        for c in walk.candidates() {
+            let entry = c.entry
             let s = TermSources.fold(entry, caseSensitive: caseSensitive)
             guard s.count == range.count else { continue }
             var rank: [Int] = []
