@@ -119,7 +119,7 @@ enum TermSources {
     static func listsDoc(default def: String) -> ParameterDoc {
         ParameterDoc(
             "lists", "array of list references", default: def,
-            "Word lists: names from [lists], file paths (one entry per line, # comments) or builtin:common-passwords."
+            "Word lists: names from [lists], file paths (one entry per line, # comments; or an index from pwguard words compile) or builtin:common-passwords."
         )
     }
 
