@@ -592,21 +592,38 @@ struct IndexWalk {
         }
     }
 
-    /// Entries containing the `length` characters read from `start`: every entry that shares a run of
-    /// `length` or more characters with the password there.
-    mutating func containing(from start: Int, length: Int) {
-        containing(index.rowView(.suffix), 0, index.suffixCount, 0, start, 0, length)
+    /// Row ranges of the suffix view reached from `start`, by depth: `levels[L]` gets the range of entries
+    /// containing the `L` characters read from `start` (any reading), for every `L` some entry reaches. A range
+    /// of at most `few` rows deeper than `floor` is not followed further but put in `small` (the entries with
+    /// longer runs from there are among its rows), so that deep walks stay short.
+    func suffixLevels(from start: Int, floor: Int, few: Int, into levels: inout [[Range<Int>]], small: inout [Range<Int>]) {
+        suffixLevels(index.rowView(.suffix), 0, index.suffixCount, 0, start, 0, floor, few, &levels, &small)
     }
 
-    private mutating func containing(_ v: RowView, _ lo: Int, _ hi: Int, _ d: Int, _ start: Int, _ i: Int, _ length: Int) {
-        if i == length {
-            for row in lo..<hi { found.append((UInt32(truncatingIfNeeded: v.record(row)), 0, nil)) }
+    private func suffixLevels(
+        _ v: RowView, _ lo: Int, _ hi: Int, _ d: Int, _ start: Int, _ i: Int, _ floor: Int, _ few: Int,
+        _ levels: inout [[Range<Int>]], _ small: inout [Range<Int>]
+    ) {
+        if i > floor && hi - lo <= few {
+            small.append(lo..<hi)
             return
+        }
+        if i > 0 {
+            while levels.count <= i { levels.append([]) }
+            levels[i].append(lo..<hi)
         }
         guard let p = pos(start, 1, i) else { return }
         for c in sets[p] {
-            if let sub = narrow(v, lo, hi, d, c) { containing(v, sub.lowerBound, sub.upperBound, d + UTF8.width(c), start, i + 1, length) }
+            if let sub = narrow(v, lo, hi, d, c) {
+                suffixLevels(v, sub.lowerBound, sub.upperBound, d + UTF8.width(c), start, i + 1, floor, few, &levels, &small)
+            }
         }
+    }
+
+    /// Adds every row of `rows` in the suffix view to the records found.
+    mutating func addSuffixRows(_ rows: Range<Int>) {
+        let v = index.rowView(.suffix)
+        for row in rows { found.append((UInt32(truncatingIfNeeded: v.record(row)), 0, nil)) }
     }
 
     /// The records found, in list order, each once.

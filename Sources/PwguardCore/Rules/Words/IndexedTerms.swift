@@ -27,10 +27,12 @@ enum IndexedTerms {
         }
     }
 
-    /// Records of `index` that `search` may need for the reading `sets` (already lower-cased), in list order;
-    /// entries shorter than `minLength` characters may be left out.
+    /// Entries of `index` that `search` may need for the reading `sets` (already lower-cased), in list order.
+    /// `usable` says which entries the rule keeps (its minimum length, templates left out or not); others may
+    /// be left out.
     static func candidates(
-        _ index: WordIndex, _ sets: [[Unicode.Scalar]], _ search: CandidateSearch, minLength: Int
+        _ index: WordIndex, _ sets: [[Unicode.Scalar]], _ search: CandidateSearch, minLength: Int,
+        usable: (String, Bool) -> Bool
     ) -> [(record: Int, entry: String, template: Bool)] {
         var walk = IndexWalk(index, sets, minKeyBytes: minLength)
         let n = sets.count
@@ -41,9 +43,40 @@ enum IndexedTerms {
             for start in 0..<n { walk.fuzzyForward(from: start) }
             for end in 0..<n { walk.fuzzyBackward(from: end) }
         case .runs(let tolerance):
-            for start in 0..<n { walk.containing(from: start, length: tolerance + 1) }
+            // Only the longest run can win (ties: the first entry in list order), so the candidates are the
+            // usable entries of the deepest level that has any (an entry with a run of L characters is in a
+            // level-L range; one with a longer run would be in a deeper level), plus the few rows of ranges
+            // the walk did not follow further (whatever their runs: the rule measures them).
+            var levels: [[Range<Int>]] = []
+            var small: [Range<Int>] = []
+            for start in 0..<n { walk.suffixLevels(from: start, floor: tolerance, few: 8, into: &levels, small: &small) }
+            var few = IndexWalk(index, sets)
+            for rows in small { few.addSuffixRows(rows) }
+            let fewFound = few.candidates().filter { usable($0.entry, $0.template) }
+            var depth = levels.count - 1
+            while depth > tolerance {
+                var level = IndexWalk(index, sets)
+                for rows in levels[depth] { level.addSuffixRows(rows) }
+                let found = level.candidates().filter { usable($0.entry, $0.template) }
+                if !found.isEmpty { return merge(found, fewFound) }
+                depth -= 1
+            }
+            return fewFound
         }
-        return walk.candidates()
+        return walk.candidates().filter { usable($0.entry, $0.template) }
+    }
+}
+
+extension IndexedTerms {
+    /// Two lists of candidates in list order, merged, each record once.
+    static func merge(
+        _ a: [(record: Int, entry: String, template: Bool)], _ b: [(record: Int, entry: String, template: Bool)]
+    ) -> [(record: Int, entry: String, template: Bool)] {
+        var out = a + b
+        out.sort { $0.record < $1.record }
+        var unique: [(record: Int, entry: String, template: Bool)] = []
+        for c in out where unique.last?.record != c.record { unique.append(c) }
+        return unique
     }
 }
 
@@ -95,10 +128,11 @@ struct TermCollection: Sendable {
                 terms += t
             case .compiled(let name, let index):
                 if sets == nil { sets = caseSensitive ? IndexedTerms.folded(v.text.sets) : v.text.sets }
-                var entries: [TermEntry] = []
-                for c in IndexedTerms.candidates(index, sets!, search, minLength: minLength) where !(plainOnly && c.template) {
-                    entries.append(TermEntry(text: c.entry, list: name))
+                let usable = { (entry: String, template: Bool) in
+                    !(plainOnly && template) && TermSources.fold(entry, caseSensitive: caseSensitive).count >= minLength
                 }
+                let entries = IndexedTerms.candidates(index, sets!, search, minLength: minLength, usable: usable)
+                    .map { TermEntry(text: $0.entry, list: name) }
                 terms += TermSet.prepare(entries, caseSensitive: caseSensitive, minLength: minLength)
             }
         }
