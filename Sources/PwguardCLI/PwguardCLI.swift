@@ -24,7 +24,7 @@ public struct PwguardCommand: ParsableCommand {
             Use `pwguard explain` to dry-run a password and see which policy applies and why it fails.
             """,
         version: pwguardVersion,
-        subcommands: [Explain.self, Rules.self, ConfigCommand.self, Stats.self, HistoryCommand.self, Hashes.self, Audit.self, CheckHelp.self]
+        subcommands: [Explain.self, Rules.self, ConfigCommand.self, Stats.self, HistoryCommand.self, Hashes.self, Audit.self, Words.self, CheckHelp.self]
     )
 
     public init() {}

@@ -84,6 +84,9 @@ public final class Resources: @unchecked Sendable {
     public let historyHasher = HistoryHasher()
     private var cache: [String: WordList] = [:]
     var storeCache: [String: StoreHandle] = [:]
+    private var indexCache: [String: WordIndex] = [:]
+    /// References already found to be text lists (not indexes).
+    private var textReferences: Set<String> = []
 
     public init(
         substitutions: SubstitutionTable = .standard, listPaths: [String: String] = [:], inline: [String: [String]] = [:],
@@ -109,6 +112,30 @@ public final class Resources: @unchecked Sendable {
         }
         cache[reference] = list
         return list
+    }
+
+    /// The compiled index `reference` names (through `[lists]` or as a path), told from a text list by its
+    /// first bytes, mapped on first use; nil for a text list, an inline or built-in list, or a file that cannot
+    /// be opened (`wordList` reports that). Throws when the file looks like an index but is not a usable one
+    /// (truncated, corrupt header, another version).
+    public func wordIndex(_ reference: String) throws -> WordIndex? {
+        if let i = indexCache[reference] { return i }
+        if inline[reference] != nil || textReferences.contains(reference) { return nil }
+        let path = listPaths[reference] ?? reference
+        guard !path.hasPrefix("builtin:") else { return nil }
+        let full = resolve(path)
+        guard WordIndex.isIndexFile(full) else {
+            textReferences.insert(reference)
+            return nil
+        }
+        let index = try WordIndex(path: full)
+        indexCache[reference] = index
+        return index
+    }
+
+    private func resolve(_ path: String) -> String {
+        if !path.hasPrefix("/"), let base = baseDirectory { return base + "/" + path }
+        return path
     }
 
     /// The text of a built-in list when `reference` names one (directly or through `[lists]`), so a rule on the
@@ -140,9 +167,11 @@ public final class Resources: @unchecked Sendable {
             }
             return WordList(name: path, words: words)
         }
-        var full = path
-        if !path.hasPrefix("/"), let base = baseDirectory { full = base + "/" + path }
+        let full = resolve(path)
         let bytes = try readFileBytes(full)
+        if WordIndex.looksLikeIndex(Array(bytes.prefix(4))) {
+            throw FileError(path: full, reason: "is a compiled word index, not a text list")
+        }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw FileError(path: full, reason: "not valid UTF-8")
         }

@@ -45,22 +45,23 @@ public struct BannedShareRule: PasswordRule {
         .accept("P@ssw0rd1!", ["words": ["password"], "substitution": false], source: "substitution off: nothing matches"),
     ]
 
-    let terms: TermSet
+    let terms: TermCollection
     let maxShare: Int
     let fuzzy: Bool
     let normalisation: WordNormalisation
 
     public init(_ p: RuleParameters, resources: Resources) throws {
-        let entries = try TermSources.read(p, resources, required: true)
+        let sources = try TermSources.sources(p, resources, required: true, rawBuiltins: false)
         maxShare = try p.int("max_share", default: 60, min: 1, max: 100)
         fuzzy = try p.bool("fuzzy", default: true)
         normalisation = WordNormalisation(
             substitution: try p.bool("substitution", default: true) ? resources.substitutions : nil)
-        terms = TermSet(entries, caseSensitive: false, minLength: try p.int("min_term_length", default: 3, min: 1))
+        terms = TermCollection(sources, caseSensitive: false, minLength: try p.int("min_term_length", default: 3, min: 1))
     }
 
     public func evaluate(_ c: Candidate) -> RuleOutcome {
         guard let v = normalisation.variants(c.scalars).first, v.count > 0 else { return .pass("is empty") }
+        let terms = self.terms.set(for: v, .fuzzy(fuzzy))
         let found = terms.matches(in: v, fuzzy: fuzzy)
         let covered = TermSet.coverage(found, count: v.count).filter { $0 }.count
         let share = covered * 100 / v.count

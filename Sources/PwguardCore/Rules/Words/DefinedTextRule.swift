@@ -34,23 +34,23 @@ public struct DefinedTextRule: PasswordRule {
                 source: "no entry occurs"),
     ]
 
-    let terms: TermSet
+    let terms: TermCollection
     let normalisation: WordNormalisation
 
     public init(_ p: RuleParameters, resources: Resources) throws {
-        let entries = try TermSources.read(p, resources, required: true)
+        let sources = try TermSources.sources(p, resources, required: true, rawBuiltins: false)
         let caseSensitive = try p.bool("case_sensitive", default: false)
         normalisation = WordNormalisation(
             caseSensitive: caseSensitive,
             substitution: try p.bool("substitution", default: true) ? resources.substitutions : nil,
             reversed: try p.bool("reversed", default: false)
         )
-        terms = TermSet(entries, caseSensitive: caseSensitive)
+        terms = TermCollection(sources, caseSensitive: caseSensitive)
     }
 
     public func evaluate(_ c: Candidate) -> RuleOutcome {
         for v in normalisation.variants(c.scalars) {
-            if let hit = terms.longestContained(in: v) {
+            if let hit = terms.set(for: v, .contained).longestContained(in: v) {
                 return .fail("contains defined text" + v.reasonSuffix, matched: hit.term.entry.text, list: hit.term.entry.list)
             }
         }

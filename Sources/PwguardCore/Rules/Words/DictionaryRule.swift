@@ -74,7 +74,7 @@ public struct DictionaryRule: PasswordRule {
         .accept("Ingot-Vx9-Kelp", wild, lists: templates, source: "!!*ING!! only matches at the end"),
     ]
 
-    let words: TermSet
+    let words: TermCollection
     let prefixes: TermSet
     let suffixes: TermSet
     /// nil: whole words only.
@@ -82,7 +82,7 @@ public struct DictionaryRule: PasswordRule {
     let normalisation: WordNormalisation
 
     public init(_ p: RuleParameters, resources: Resources) throws {
-        let entries = try TermSources.read(p, resources, required: true)
+        let sources = try TermSources.sources(p, resources, required: true, rawBuiltins: false)
         tolerance = try p.tolerance("tolerance", default: nil)
         let minLength = try p.int("min_word_length", default: 4, min: 1)
         normalisation = WordNormalisation(
@@ -91,16 +91,28 @@ public struct DictionaryRule: PasswordRule {
             lettersOnly: try p.bool("strip_non_alpha", default: false)
         )
         let wildcards = try p.bool("wildcards", default: false)
-        var plain: [TermEntry] = []
+        var plain: [ListSource] = []
         var starts: [TermEntry] = []
         var ends: [TermEntry] = []
-        for e in entries {
-            guard let (text, atEnd) = Self.template(e.text) else { plain.append(e); continue }
-            guard wildcards else { continue }
+        func template(_ e: TermEntry) {
+            guard wildcards, let (text, atEnd) = Self.template(e.text) else { return }
             let t = TermEntry(text: text, list: e.list)
             if atEnd { ends.append(t) } else { starts.append(t) }
         }
-        words = TermSet(plain, caseSensitive: false, minLength: minLength)
+        for source in sources {
+            switch source {
+            case .entries(let entries):
+                plain.append(.entries(entries.filter { Self.template($0.text) == nil }))
+                for e in entries { template(e) }
+            case .compiled(let name, let index):
+                // an index's templates are few: read them now; its words are searched per password
+                plain.append(source)
+                for r in index.templateRecords() { template(TermEntry(text: index.entry(r), list: name)) }
+            case .grouped:
+                plain.append(source)
+            }
+        }
+        words = TermCollection(plain, caseSensitive: false, minLength: minLength, plainOnly: true)
         prefixes = TermSet(starts, caseSensitive: false)
         suffixes = TermSet(ends, caseSensitive: false)
     }
@@ -132,12 +144,12 @@ public struct DictionaryRule: PasswordRule {
                 return .fail("ends with text a wildcard template bans" + v.reasonSuffix, matched: "!!*\(t.entry.text)!!", list: t.entry.list)
             }
             if let tolerance {
-                if let r = words.longestRun(in: v, longerThan: tolerance) {
+                if let r = words.set(for: v, .runs(tolerance: tolerance)).longestRun(in: v, longerThan: tolerance) {
                     return .fail(
                         "shares \(r.length) consecutive characters with a dictionary word (at most \(tolerance) tolerated)"
                             + v.reasonSuffix, matched: r.term.entry.text, list: r.term.entry.list)
                 }
-            } else if let hit = words.longestContained(in: v) {
+            } else if let hit = words.set(for: v, .contained).longestContained(in: v) {
                 return .fail("contains a dictionary word" + v.reasonSuffix, matched: hit.term.entry.text, list: hit.term.entry.list)
             }
         }

@@ -71,7 +71,7 @@ public struct EntraRule: PasswordRule {
         .accept("Indya123", source: leaked),
     ]
 
-    let terms: TermSet
+    let terms: TermCollection
     let minScore: Int
     let fuzzy: Bool
     let countRepeats: Bool
@@ -79,12 +79,12 @@ public struct EntraRule: PasswordRule {
     let normalisation: WordNormalisation
 
     public init(_ p: RuleParameters, resources: Resources) throws {
-        let entries = try TermSources.read(p, resources)
+        let sources = try TermSources.sources(p, resources, rawBuiltins: false)
         minScore = try p.int("min_score", default: 5, min: 1)
         fuzzy = try p.bool("fuzzy", default: true)
         countRepeats = try p.bool("count_repeats", default: true)
         checkNames = try p.bool("check_names", default: true)
-        terms = TermSet(entries, caseSensitive: false, minLength: try p.int("min_term_length", default: 3, min: 1))
+        terms = TermCollection(sources, caseSensitive: false, minLength: try p.int("min_term_length", default: 3, min: 1))
         normalisation = WordNormalisation(substitution: resources.substitutions)
     }
 
@@ -112,6 +112,7 @@ public struct EntraRule: PasswordRule {
                 return .fail("contains the user's \(kind)", matched: name)
             }
         }
+        let terms = self.terms.set(for: v, .fuzzy(fuzzy))
         let found = TermSet.resolveOverlaps(terms.matches(in: v, fuzzy: fuzzy))
         let covered = TermSet.coverage(found, count: v.count)
         var remaining = 0

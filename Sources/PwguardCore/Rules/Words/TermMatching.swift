@@ -119,24 +119,15 @@ enum TermSources {
     static func listsDoc(default def: String) -> ParameterDoc {
         ParameterDoc(
             "lists", "array of list references", default: def,
-            "Word lists: names from [lists], file paths (one entry per line, # comments) or builtin:common-passwords."
+            "Word lists: names from [lists], file paths (one entry per line, # comments; or an index from pwguard words compile) or builtin:common-passwords."
         )
     }
 
-    /// Reads `words` and `lists`; list files that cannot be read are configuration errors on `lists`.
-    /// With `required`, having neither is an error too.
-    static func read(
-        _ p: RuleParameters, _ resources: Resources, defaultLists: [String] = [], required: Bool = false
-    ) throws -> [TermEntry] {
-        var entries: [TermEntry] = []
-        for case .entries(let e) in try sources(p, resources, defaultLists: defaultLists, required: required, rawBuiltins: false) {
-            entries += e
-        }
-        return entries
-    }
-
-    /// Like `read`, but keeps each list apart and, with `rawBuiltins`, hands built-in lists over in the layout
-    /// their generator wrote (for `WholeWordIndex`, which then has nothing to index).
+    /// Reads `words` and `lists`, each list apart: a compiled index (`pwguard words compile`, told by its magic)
+    /// as the mapped index, a text list as its entries, and, with `rawBuiltins`, a built-in list in the layout
+    /// its generator wrote (for `WholeWordIndex`, which then has nothing to index). Lists that cannot be read
+    /// (missing, not UTF-8, a truncated or corrupt index) are configuration errors on `lists`. With
+    /// `required`, having neither words nor lists is an error too.
     static func sources(
         _ p: RuleParameters, _ resources: Resources, defaultLists: [String] = [], required: Bool = false,
         rawBuiltins: Bool
@@ -151,6 +142,10 @@ enum TermSources {
             }
             let list: WordList
             do {
+                if let index = try resources.wordIndex(ref) {
+                    out.append(.compiled(name: ref, index: index))
+                    continue
+                }
                 list = try resources.wordList(ref)
             } catch {
                 throw p.error("lists", "cannot read \"\(ref)\": \(error)")
@@ -221,20 +216,33 @@ struct TermSet: Sendable {
 
     /// Entries shorter than `minLength` (taken as written, not trimmed) are dropped.
     init(_ entries: [TermEntry], caseSensitive: Bool, minLength: Int = 1) {
-        var terms: [Term] = []
-        terms.reserveCapacity(entries.count)
+        self.init(terms: Self.prepare(entries, caseSensitive: caseSensitive, minLength: minLength))
+    }
+
+    /// Terms prepared already (`prepare`), in the order ties are broken by.
+    init(terms: [Term]) {
         var classes: [UInt8] = []
         var classStart: [Int32] = [0]
-        for e in entries {
-            let s = TermSources.fold(e.text, caseSensitive: caseSensitive)
-            guard s.count >= max(minLength, 1) else { continue }
-            terms.append(Term(scalars: s, mask: classMask(s), entry: e))
-            for c in s { classes.append(UInt8(charClass(c))) }
+        classStart.reserveCapacity(terms.count + 1)
+        for t in terms {
+            for c in t.scalars { classes.append(UInt8(charClass(c))) }
             classStart.append(Int32(classes.count))
         }
         self.terms = terms
         self.classes = classes
         self.classStart = classStart
+    }
+
+    /// The entries as terms: folded, with their class masks; those shorter than `minLength` dropped.
+    static func prepare(_ entries: [TermEntry], caseSensitive: Bool, minLength: Int = 1) -> [Term] {
+        var terms: [Term] = []
+        terms.reserveCapacity(entries.count)
+        for e in entries {
+            let s = TermSources.fold(e.text, caseSensitive: caseSensitive)
+            guard s.count >= max(minLength, 1) else { continue }
+            terms.append(Term(scalars: s, mask: classMask(s), entry: e))
+        }
+        return terms
     }
 
     /// How many of term i's adjacent pairs the variant has too (`bigrams` from `TextVariant.bigrams()`).
@@ -420,6 +428,8 @@ extension FoldedText {
 enum ListSource: Sendable {
     case entries([TermEntry])
     case grouped(name: String, list: GroupedWordList)
+    /// A compiled index, searched per password.
+    case compiled(name: String, index: WordIndex)
 }
 
 /// Rows of one length, sorted, read column by column by a trie walk.
@@ -496,6 +506,7 @@ struct WholeWordIndex: Sendable {
     private enum Part: Sendable {
         case flat(entries: [TermEntry], rows: [FlatRows])
         case grouped(name: String, list: GroupedWordList)
+        case compiled(name: String, index: WordIndex, caseSensitive: Bool)
     }
 
     private let parts: [Part]
@@ -512,6 +523,8 @@ struct WholeWordIndex: Sendable {
                 if !others.isEmpty {
                     parts.append(Self.flatPart(others.map { TermEntry(text: $0, list: name) }, caseSensitive: caseSensitive))
                 }
+            case .compiled(let name, let index):
+                parts.append(.compiled(name: name, index: index, caseSensitive: caseSensitive))
             }
         }
         self.parts = parts
@@ -559,8 +572,34 @@ struct WholeWordIndex: Sendable {
                     return String(decoding: UnsafeBufferPointer(start: rows.row(row), count: length), as: UTF8.self)
                 }
                 if let found { return TermEntry(text: found, list: name) }
+            case .compiled(let name, let index, let caseSensitive):
+                if let found = Self.lookup(index, text, range, caseSensitive: caseSensitive) { return TermEntry(text: found, list: name) }
             }
         }
         return nil
+    }
+
+    /// The entry of a compiled index that a flat part of the same entries would find: the index walk returns
+    /// every entry equal to the range (in any reading; case-folded, so a case-sensitive search gets a superset
+    /// that is checked here); of these, the flat part's depth-first search finds the one whose characters come
+    /// earliest in each position's candidates, and of equal entries the first in the list.
+    private static func lookup(_ index: WordIndex, _ text: FoldedText, _ range: Range<Int>, caseSensitive: Bool) -> String? {
+        var walk = IndexWalk(index, caseSensitive ? IndexedTerms.folded(text.sets) : text.sets)
+        walk.exact(from: range.lowerBound, length: range.count)
+        var best: (rank: [Int], entry: String)?
+        for c in walk.candidates() {
+            let entry = c.entry
+            let s = TermSources.fold(entry, caseSensitive: caseSensitive)
+            guard s.count == range.count else { continue }
+            var rank: [Int] = []
+            rank.reserveCapacity(s.count)
+            for (j, c) in s.enumerated() {
+                guard let at = text.sets[range.lowerBound + j].firstIndex(of: c) else { break }
+                rank.append(at)
+            }
+            guard rank.count == s.count else { continue }
+            if best == nil || rank.lexicographicallyPrecedes(best!.rank) { best = (rank, entry) }
+        }
+        return best?.entry
     }
 }
