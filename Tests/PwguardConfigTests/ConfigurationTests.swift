@@ -204,6 +204,16 @@ let onePolicy = """
         #expect(e?.message.contains("on_error") == true)
     }
 
+    /// Found by the config_loader fuzz target: toml++ asserts (aborts) on these instead of reporting them.
+    @Test func tableHeaderWithoutAKeyIsASyntaxErrorNotACrash() {
+        for (text, line) in [("[[#\n", 1), ("[#\n", 1), ("a = 1\n[é]\n", 2), ("[ =]\n", 1), ("[[\n", 1), ("[\r\n", 1),
+                             ("on_error = \"accept\"\n  [ .a]\n", 2)] {
+            expect(firstError(text), line: line, key: "", "table header must start with a key")
+        }
+        // quoted, bare and spaced headers are fine
+        #expect(errors("[ \"log\" ]\nfacility = \"auth\"\n[[ policy ]]\nname = \"p\"\n[[policy.rule_set]]\n[[policy.rule_set.rule]]\nid = \"length\"\n").isEmpty)
+    }
+
     @Test func unknownKeyInSection() {
         expect(firstError("[log]\nfacility = \"auth\"\nlevel = 3\n" + onePolicy), line: 3, key: "log.level", "unknown key")
         expect(firstError(onePolicy + "colour = \"red\"\n"), line: 7, key: "policy[1].rule_set[1].rule[1].colour", "unknown key")
