@@ -28,8 +28,12 @@ enum Pwguard {
     }
 
     /// Runs pwguard. `stdin` nil keeps stdin open and never writes (a writer that never closes).
+    /// `shell` runs it through `/bin/sh -c "SHELL; exec pwguard ARGS"` (ulimit, umask); `stderrBrokenPipe`
+    /// hands it a stderr pipe whose reader is already gone (a write raises SIGPIPE); `logSocket: false`
+    /// points PWGUARD_LOG_SOCKET at nothing, so events go to stderr.
     static func run(
-        _ args: [String], stdin: [UInt8]?, env: [String: String] = [:], closeStdin: Bool = true
+        _ args: [String], stdin: [UInt8]?, env: [String: String] = [:], closeStdin: Bool = true,
+        shell: String? = nil, stderrBrokenPipe: Bool = false, logSocket: Bool = true
     ) throws -> Run {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pwguard-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -39,21 +43,31 @@ enum Pwguard {
         defer { sock.close() }
 
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        var environment = ["PATH": "/usr/bin:/bin", "PWGUARD_LOG_SOCKET": sockPath]
+        if let shell {
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", shell + "; exec \"$0\" \"$@\"", binary] + args
+        } else {
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = args
+        }
+        var environment = ["PATH": "/usr/bin:/bin", "PWGUARD_LOG_SOCKET": logSocket ? sockPath : dir.appendingPathComponent("none.sock").path]
         for (k, v) in env { environment[k] = v }
         p.environment = environment
         let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
         p.standardInput = inPipe
         p.standardOutput = outPipe
-        p.standardError = errPipe
+        if stderrBrokenPipe {
+            try errPipe.fileHandleForReading.close()
+            p.standardError = errPipe.fileHandleForWriting
+        } else {
+            p.standardError = errPipe
+        }
         let t0 = Date()
         try p.run()
         if let stdin { inPipe.fileHandleForWriting.write(Data(stdin)) }
         if closeStdin && stdin != nil { try inPipe.fileHandleForWriting.close() }
         let out = outPipe.fileHandleForReading.readDataToEndOfFile()
-        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+        let err = stderrBrokenPipe ? Data() : errPipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         let seconds = Date().timeIntervalSince(t0)
         if !closeStdin || stdin == nil { try? inPipe.fileHandleForWriting.close() }
@@ -95,7 +109,13 @@ final class LogSocket {
     let fd: Int32
 
     init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        fd = try Self.bound(path: path, type: SOCK_DGRAM)
+        _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+    }
+
+    /// A unix socket of `type` bound to `path`.
+    static func bound(path: String, type: __socket_type) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(type.rawValue), 0)
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -106,8 +126,8 @@ final class LogSocket {
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        if rc != 0 { throw POSIXError(.EADDRINUSE) }
-        _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+        if rc != 0 { Glibc.close(fd); throw POSIXError(.EADDRINUSE) }
+        return fd
     }
 
     func drain() -> [String] {
