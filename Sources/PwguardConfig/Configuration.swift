@@ -130,35 +130,13 @@ public struct Configuration: Sendable {
         return parseCollecting(text: text, path: path)
     }
 
-    /// The line of a table header whose first key does not start with a bare-key character or a quote
-    /// (`[#`, `[[ =`, `[é]`, `[` then end of line). toml++ 3 only asserts this (an abort in a debug build,
-    /// undefined behaviour under NDEBUG) instead of reporting it: found by the config_loader fuzz target.
-    /// Also flags such a line inside a multi-line string or array, where a clear error is harmless.
-    static func malformedTableHeaderLine(_ text: String) -> Int? {
-        var lineNumber = 0
-        for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var rest = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            guard rest.first == UInt8(ascii: "[") else { continue }
-            rest = rest.dropFirst()
-            if rest.first == UInt8(ascii: "[") { rest = rest.dropFirst() }
-            rest = rest.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            guard let c = rest.first else { return lineNumber }
-            let ok = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
-                || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "'")
-                || c == UInt8(ascii: "]")
-            if !ok { return lineNumber }
-        }
-        return nil
-    }
-
     /// The configuration (when valid) and every error found in `text`.
     public static func parseCollecting(text: String, path: String?) -> (configuration: Configuration?, errors: [ConfigError]) {
         if text.utf8.contains(0) {
             return (nil, [ConfigError(file: path, key: "", message: "the configuration contains a NUL byte")])
         }
-        if let line = malformedTableHeaderLine(text) {
-            return (nil, [ConfigError(file: path, line: line, key: "", message: "TOML syntax error: a table header must start with a key, bare (letters, digits, _ or -) or quoted")])
+        if let (line, message) = TOMLPrecheck.problem(text) {
+            return (nil, [ConfigError(file: path, line: line, key: "", message: "TOML syntax error: " + message)])
         }
         let root: TOMLTable
         do {
