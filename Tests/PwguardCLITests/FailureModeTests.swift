@@ -67,7 +67,11 @@ import Testing
     }
 
     @Test func aWordListThatNeverEndsHitsTheDeadline() throws {
-        let r = try Pwguard.check(Self.strong, args: ["--config", try Self.listConfig("/dev/zero")])
+        // a FIFO nobody writes to: open(2) blocks. (/dev/zero ends either way: the 256 MB list limit, exit 2,
+        // or the deadline, whichever comes first on the machine.)
+        let fifo = (try Pwguard.writeTemp("x", "") as NSString).deletingLastPathComponent + "/words.fifo"
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let r = try Pwguard.check(Self.strong, args: ["--config", try Self.listConfig(fifo)])
         #expect(r.status == 3)
         #expect(r.seconds < 0.95, "took \(r.seconds) s")
         #expect(r.log.first?.contains("cause=deadline") == true)

@@ -50,7 +50,10 @@ enum Pwguard {
             p.executableURL = URL(fileURLWithPath: binary)
             p.arguments = args
         }
-        var environment = ["PATH": "/usr/bin:/bin", "PWGUARD_LOG_SOCKET": logSocket ? sockPath : dir.appendingPathComponent("none.sock").path]
+        // ASAN_OPTIONS: under `swift test --sanitize=address` the binary is instrumented too, and LeakSanitizer
+        // would report (and exit 23 for) what a one-shot process never frees: Swift globals, TOMLKit's tables.
+        var environment = ["PATH": "/usr/bin:/bin", "PWGUARD_LOG_SOCKET": logSocket ? sockPath : dir.appendingPathComponent("none.sock").path,
+                           "ASAN_OPTIONS": "detect_leaks=0"]
         for (k, v) in env { environment[k] = v }
         p.environment = environment
         let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
@@ -66,13 +69,20 @@ enum Pwguard {
         try p.run()
         if let stdin { inPipe.fileHandleForWriting.write(Data(stdin)) }
         if closeStdin && stdin != nil { try inPipe.fileHandleForWriting.close() }
+        // stderr is drained beside stdout: a child that fills one pipe while we wait on the other would hang
+        let err = DataBox()
+        let reading = DispatchGroup()
+        if !stderrBrokenPipe {
+            let handle = errPipe.fileHandleForReading
+            DispatchQueue.global().async(group: reading) { err.data = handle.readDataToEndOfFile() }
+        }
         let out = outPipe.fileHandleForReading.readDataToEndOfFile()
-        let err = stderrBrokenPipe ? Data() : errPipe.fileHandleForReading.readDataToEndOfFile()
+        reading.wait()
         p.waitUntilExit()
         let seconds = Date().timeIntervalSince(t0)
         if !closeStdin || stdin == nil { try? inPipe.fileHandleForWriting.close() }
         return Run(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                   stderr: String(decoding: err, as: UTF8.self), log: sock.drain(), seconds: seconds)
+                   stderr: String(decoding: err.data, as: UTF8.self), log: sock.drain(), seconds: seconds)
     }
 
     static func check(_ password: String, account: String? = "maryjones", extraEnv: [String: String] = [:], args: [String] = []) throws -> Run {
@@ -102,6 +112,11 @@ enum Pwguard {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
+}
+
+/// Bytes filled in by another thread, read after it is done (DispatchGroup.wait orders the two).
+final class DataBox: @unchecked Sendable {
+    var data = Data()
 }
 
 /// A unix datagram socket standing in for /dev/log.
