@@ -148,6 +148,36 @@ import Testing
         }
     }
 
+    @Test func noCoreDumpsAndSIGPIPEIgnoredWhileThePasswordIsRead() throws {
+        // pwguard hardens itself before reading stdin; look at it while it waits for a password
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Pwguard.binary)
+        p.arguments = ["check"]
+        p.environment = ["SAMBA_CPS_ACCOUNT_NAME": "bob", "PWGUARD_LOG_SOCKET": "/nonexistent/log.sock"]
+        let stdin = Pipe()
+        p.standardInput = stdin
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // "Max core file size  0  0  bytes": soft and hard limit 0 (the soft one may be 0 already)
+        func noCore(_ limits: String) -> Bool {
+            limits.split(separator: "\n").contains { $0.hasPrefix("Max core file size") && $0.split(separator: " ").dropFirst(4).prefix(2).elementsEqual(["0", "0"]) }
+        }
+        func pipeIgnored(_ status: String) -> Bool {
+            let mask = status.split(separator: "\n").first { $0.hasPrefix("SigIgn:") }.flatMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) }
+            return mask.map { $0 & (1 << (UInt64(SIGPIPE) - 1)) != 0 } ?? false
+        }
+        var limits = "", status = ""
+        for _ in 0..<80 where !(noCore(limits) && pipeIgnored(status)) {
+            usleep(5_000)
+            limits = (try? String(contentsOfFile: "/proc/\(p.processIdentifier)/limits", encoding: .utf8)) ?? ""
+            status = (try? String(contentsOfFile: "/proc/\(p.processIdentifier)/status", encoding: .utf8)) ?? ""
+        }
+        try stdin.fileHandleForWriting.close()
+        p.waitUntilExit()
+        #expect(noCore(limits), "\(limits)")
+        #expect(pipeIgnored(status), "\(status)")
+    }
+
     @Test func outOfFileDescriptors() throws {
         // ulimit -n 4: stdin/stdout/stderr and the syslog socket; opening the configuration fails (EMFILE)
         let cfg = try Pwguard.oneRuleConfig("fd.toml", rule: "id = \"length\"")
