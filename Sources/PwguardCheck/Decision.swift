@@ -92,18 +92,23 @@ public struct EventLine {
 
     public var text: String { parts.joined(separator: " ") }
 
+    /// Control characters (CR, LF, "\r\n" as one Character, NEL, U+2028/9, ESC…) become spaces, so a
+    /// value from the environment or the directory can never start a forged line in the log.
     static func quote(_ v: String) -> String {
-        let needs = v.isEmpty || v.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.isNewline }
+        let needs = v.isEmpty || v.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || isControl($0) }
         guard needs else { return v }
         var out = "\""
-        for ch in v {
-            switch ch {
+        for u in v.unicodeScalars {
+            switch u {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
-            case "\n", "\r": out += " "
-            default: out.append(ch)
+            default: out.unicodeScalars.append(isControl(u) ? " " : u)
             }
         }
         return out + "\""
+    }
+
+    static func isControl(_ u: Unicode.Scalar) -> Bool {
+        u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029
     }
 }

@@ -174,6 +174,9 @@ public struct Configuration: Sendable {
         if text.utf8.contains(0) {
             return (nil, [ConfigError(file: path, key: "", message: "the configuration contains a NUL byte")])
         }
+        if let (line, message) = TOMLPrecheck.problem(text) {
+            return (nil, [ConfigError(file: path, line: line, key: "", message: "TOML syntax error: " + message)])
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)

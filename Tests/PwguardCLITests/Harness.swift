@@ -28,8 +28,12 @@ enum Pwguard {
     }
 
     /// Runs pwguard. `stdin` nil keeps stdin open and never writes (a writer that never closes).
+    /// `shell` runs it through `/bin/sh -c "SHELL; exec pwguard ARGS"` (ulimit, umask); `stderrBrokenPipe`
+    /// hands it a stderr pipe whose reader is already gone (a write raises SIGPIPE); `logSocket: false`
+    /// points PWGUARD_LOG_SOCKET at nothing, so events go to stderr.
     static func run(
-        _ args: [String], stdin: [UInt8]?, env: [String: String] = [:], closeStdin: Bool = true, via: [String] = []
+        _ args: [String], stdin: [UInt8]?, env: [String: String] = [:], closeStdin: Bool = true,
+        shell: String? = nil, stderrBrokenPipe: Bool = false, logSocket: Bool = true, via: [String] = []
     ) throws -> Run {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pwguard-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -39,27 +43,47 @@ enum Pwguard {
         defer { sock.close() }
 
         let p = Process()
-        // `via`: a wrapper command (e.g. setpriv to drop root) that runs the binary with `args`.
-        p.executableURL = URL(fileURLWithPath: via.first ?? binary)
-        p.arguments = via.isEmpty ? args : Array(via.dropFirst()) + [binary] + args
-        var environment = ["PATH": "/usr/bin:/bin", "PWGUARD_LOG_SOCKET": sockPath]
+        if let shell {
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", shell + "; exec \"$0\" \"$@\"", binary] + args
+        } else {
+            // `via`: a wrapper command (e.g. setpriv to drop root) that runs the binary with `args`.
+            p.executableURL = URL(fileURLWithPath: via.first ?? binary)
+            p.arguments = via.isEmpty ? args : Array(via.dropFirst()) + [binary] + args
+        }
+        // ASAN_OPTIONS: under `swift test --sanitize=address` the binary is instrumented too, and LeakSanitizer
+        // would report (and exit 23 for) what a one-shot process never frees: Swift globals, TOMLKit's tables.
+        var environment = ["PATH": "/usr/bin:/bin", "PWGUARD_LOG_SOCKET": logSocket ? sockPath : dir.appendingPathComponent("none.sock").path,
+                           "ASAN_OPTIONS": "detect_leaks=0"]
         for (k, v) in env { environment[k] = v }
         p.environment = environment
         let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
         p.standardInput = inPipe
         p.standardOutput = outPipe
-        p.standardError = errPipe
+        if stderrBrokenPipe {
+            try errPipe.fileHandleForReading.close()
+            p.standardError = errPipe.fileHandleForWriting
+        } else {
+            p.standardError = errPipe
+        }
         let t0 = Date()
         try p.run()
         if let stdin { inPipe.fileHandleForWriting.write(Data(stdin)) }
         if closeStdin && stdin != nil { try inPipe.fileHandleForWriting.close() }
+        // stderr is drained beside stdout: a child that fills one pipe while we wait on the other would hang
+        let err = DataBox()
+        let reading = DispatchGroup()
+        if !stderrBrokenPipe {
+            let handle = errPipe.fileHandleForReading
+            DispatchQueue.global().async(group: reading) { err.data = handle.readDataToEndOfFile() }
+        }
         let out = outPipe.fileHandleForReading.readDataToEndOfFile()
-        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+        reading.wait()
         p.waitUntilExit()
         let seconds = Date().timeIntervalSince(t0)
         if !closeStdin || stdin == nil { try? inPipe.fileHandleForWriting.close() }
         return Run(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                   stderr: String(decoding: err, as: UTF8.self), log: sock.drain(), seconds: seconds)
+                   stderr: String(decoding: err.data, as: UTF8.self), log: sock.drain(), seconds: seconds)
     }
 
     static func check(_ password: String, account: String? = "maryjones", extraEnv: [String: String] = [:], args: [String] = []) throws -> Run {
@@ -91,12 +115,23 @@ enum Pwguard {
     }
 }
 
+/// Bytes filled in by another thread, read after it is done (DispatchGroup.wait orders the two).
+final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
 /// A unix datagram socket standing in for /dev/log.
 final class LogSocket {
     let fd: Int32
 
     init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        fd = try Self.bound(path: path, type: SOCK_DGRAM)
+        _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+    }
+
+    /// A unix socket of `type` bound to `path`.
+    static func bound(path: String, type: __socket_type) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(type.rawValue), 0)
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -107,8 +142,8 @@ final class LogSocket {
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        if rc != 0 { throw POSIXError(.EADDRINUSE) }
-        _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+        if rc != 0 { Glibc.close(fd); throw POSIXError(.EADDRINUSE) }
+        return fd
     }
 
     func drain() -> [String] {

@@ -204,6 +204,21 @@ let onePolicy = """
         #expect(e?.message.contains("on_error") == true)
     }
 
+    /// Found by the config_loader fuzz target: toml++ asserts (aborts) on these instead of reporting them.
+    @Test func tomlThatAbortedTheParserIsASyntaxError() {
+        for (text, line) in [("[[#\n", 1), ("[#\n", 1), ("a = 1\n[é]\n", 2), ("[ =]\n", 1), ("[[\n", 1), ("[\r\n", 1),
+                             ("on_error = \"accept\"\n  [ .a]\n", 2), ("\u{FEFF}[#\n", 1)] {
+            expect(firstError(text), line: line, key: "", "table header must start with a key")
+        }
+        for (text, line) in [("a = [ }\n", 1), ("a = [1, }\n", 1), ("a = [1, # x\n}\n", 2), ("a = {b = [}]}\n", 1)] {
+            expect(firstError(text), line: line, key: "", "'}' where an array element")
+        }
+        // the same characters inside strings and comments are fine
+        #expect(errors(onePolicy + "\nwords = [\"a, }\", '[ }', \"\"\"\n x [ }\n, }\"\"\"] # [ }\n").allSatisfy { !$0.message.contains("array element") && !$0.message.contains("table header") })
+        // quoted, bare and spaced headers are fine
+        #expect(errors("[ \"log\" ]\nfacility = \"auth\"\n[[ policy ]]\nname = \"p\"\n[[policy.rule_set]]\n[[policy.rule_set.rule]]\nid = \"length\"\n").isEmpty)
+    }
+
     @Test func unknownKeyInSection() {
         expect(firstError("[log]\nfacility = \"auth\"\nlevel = 3\n" + onePolicy), line: 3, key: "log.level", "unknown key")
         expect(firstError(onePolicy + "colour = \"red\"\n"), line: 7, key: "policy[1].rule_set[1].rule[1].colour", "unknown key")
