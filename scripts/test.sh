@@ -53,6 +53,8 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
     echo "== fuzzing (bounded)"
     scripts/fuzz/run.sh rule_engine "${FUZZ_SECONDS_RULE_ENGINE:-60}"
     scripts/fuzz/run.sh config_loader "${FUZZ_SECONDS_CONFIG_LOADER:-45}"
+    scripts/fuzz/run.sh store_reader "${FUZZ_SECONDS_STORE_READER:-30}"
+    scripts/fuzz/run.sh word_index_reader "${FUZZ_SECONDS_WORD_INDEX_READER:-30}"
 fi
 
 if [ "${SKIP_INTEGRATION:-0}" = 1 ]; then

@@ -258,6 +258,23 @@ func importStore(_ kind: HashKind, text: String, dir: String, configure: (inout 
         #expect(throws: StoreError.self) { try HashStore(path: dir + "/missing.pwgs") }
     }
 
+    /// Found by the store_reader fuzz target: header fields no Int can hold, behind a valid header checksum,
+    /// trapped in the decoder instead of being refused.
+    @Test func absurdHeaderFieldsBehindAValidChecksumAreRefused() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (path, bytes) = try storeBytes(dir)
+        for offset in [16, 24, 32, 40] {
+            var b = bytes
+            for k in 0..<8 { b[offset + k] = 0xFF }
+            let sum = b.withUnsafeBytes { StoreChecksum.of(UnsafeRawBufferPointer(rebasing: $0[0..<56])) }
+            withUnsafeBytes(of: sum.littleEndian) { for (k, v) in $0.enumerated() { b[56 + k] = v } }
+            try Data(b).write(to: URL(fileURLWithPath: path))
+            let e = #expect(throws: StoreError.self) { try HashStore(path: path) }
+            #expect(e?.reason.hasPrefix("corrupt") == true)
+        }
+    }
+
     @Test func smallWriteBuffersWriteTheSameStore() throws {
         // The index and the records flushed in many small pieces (at odd offsets for the checksum's words):
         // the bytes must be those of a store written in one piece. (A 100 M store's 2 MiB index is flushed

@@ -8,9 +8,10 @@
 # Targets (sources under Tests/fuzz/):
 #   rule_engine     Tests/fuzz/RuleEngine: the rule engine over arbitrary password bytes and identities
 #   config_loader   Tests/fuzz/ConfigLoader: the TOML configuration loader
-# Hook for the store and word-index readers (issue 4): add a directory Tests/fuzz/<Name> with one file
-# defining LLVMFuzzerTestOneInput, a line in TARGETS below naming the modules it needs, and a seed corpus
-# Tests/fuzz/corpus/<target>/ (a few valid files and truncated/corrupted ones).
+#   store_reader    Tests/fuzz/StoreReader: the breached-password store reader (damaged copies of a valid store)
+#   word_index_reader Tests/fuzz/WordIndexReader: the word-index reader and the word rules' walks over it
+# A new target: a directory Tests/fuzz/<Name> with one file defining LLVMFuzzerTestOneInput, a line in
+# TARGETS below naming the modules it needs, and a seed corpus Tests/fuzz/corpus/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v swiftc >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
@@ -23,17 +24,21 @@ mkdir -p "$MODS" "$OUT/obj"
 declare -A TARGETS=(
     [rule_engine]="RuleEngine|CTOML TOMLKit PwguardCore PwguardConfig"
     [config_loader]="ConfigLoader|CTOML TOMLKit PwguardCore PwguardConfig"
+    [store_reader]="StoreReader|PwguardCore"
+    [word_index_reader]="WordIndexReader|PwguardCore"
 )
 # extra sources compiled into a target's own module (the check's input decoding and decision)
 declare -A EXTRA=(
     [rule_engine]="Sources/PwguardCheck/Input.swift Sources/PwguardCheck/Decision.swift"
     [config_loader]=""
+    [store_reader]="Tests/fuzz/Shared/Damage.swift"
+    [word_index_reader]="Tests/fuzz/Shared/Damage.swift"
 )
 
 [ -d .build/checkouts/TOMLKit ] || swift package resolve >/dev/null
 TOMLKIT=$ROOT/.build/checkouts/TOMLKit/Sources
 SAN=(-sanitize=fuzzer,address)
-SWIFTFLAGS=(-O -g -parse-as-library -enable-testing "${SAN[@]}" -I "$MODS" -I "$TOMLKIT/CTOML/include")
+SWIFTFLAGS=(-O -g -parse-as-library -enable-testing "${SAN[@]}" -I "$MODS" -I "$TOMLKIT/CTOML/include" -I "$ROOT/Sources/CArgon2")
 
 # newer DEST SOURCES...: whether DEST is missing or older than any source (incremental rebuilds)
 stale() { local d=$1; shift; [ -e "$d" ] || return 0; for s in "$@"; do [ "$s" -nt "$d" ] && return 0; done; return 1; }
@@ -80,5 +85,5 @@ build_target() {
     echo "$OUT/$t"
 }
 
-if [ $# = 0 ]; then set -- rule_engine config_loader; fi
+if [ $# = 0 ]; then set -- rule_engine config_loader store_reader word_index_reader; fi
 for t in "$@"; do build_target "$t"; done

@@ -165,7 +165,8 @@ public struct StoreHeader: Sendable, Equatable {
         guard flags & ~(StoreFormat.flagExact | StoreFormat.flagCounts) == 0, (1...32).contains(p),
               keyBytes == (exact ? kind.byteCount : StoreFormat.truncatedKeyBytes),
               countBytes == (counts ? StoreFormat.countBytes : 0), u64(24) == UInt64(StoreFormat.headerSize),
-              u64(32) == UInt64(StoreFormat.recordsOffset(prefixBits: p)), u64(16) < UInt64(UInt32.max)
+              u64(32) == UInt64(StoreFormat.recordsOffset(prefixBits: p)), u64(16) < UInt64(UInt32.max),
+              u64(40) <= UInt64(Int.max)   // a file size no Int can hold trapped here (found by the store_reader fuzz target)
         else { throw bad("corrupt: inconsistent header fields") }
         let header = StoreHeader(kind: kind, hasCounts: counts, exact: exact, prefixBits: p, keyBytes: keyBytes,
                                  recordCount: Int(u64(16)), recordsOffset: Int(u64(32)), fileSize: Int(u64(40)), dataChecksum: u64(48))
