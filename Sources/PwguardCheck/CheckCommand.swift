@@ -216,7 +216,7 @@ public enum CheckCommand {
     public static func hostName() -> String? {
         var buf = [CChar](repeating: 0, count: 256)
         guard gethostname(&buf, buf.count) == 0 else { return nil }
-        let full = String(cString: buf)
+        let full = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return full.split(separator: ".").first.map(String.init)
     }
 
