@@ -131,8 +131,9 @@ public enum CheckCommand {
         let hasher = config.resources.historyHasher
         let historyRule = decision.policy.flatMap(HistoryRecorder.historyRule(in:))
         var historyProblem: String?
-        if historyRule != nil, decision.verdict != .reject || decision.result?.failures.contains(where: { $0.ruleID == HistoryRule.id }) == true {
-            if identity.passwordHistory == nil { historyProblem = "the password history could not be read from the directory" }
+        // (Unread, the rule passes "not checked"; a password the other rules refused needs no history.)
+        if historyRule != nil, identity.passwordHistory == nil, decision.verdict != .reject {
+            historyProblem = "the password history could not be read from the directory"
         }
         if let f = hasher.failure { historyProblem = f.message }
         var historyJob: String?

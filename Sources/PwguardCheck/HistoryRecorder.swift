@@ -109,11 +109,10 @@ public enum HistoryRecorder {
     {
         guard inUse(config), decision.verdict != .reject, resolution.lookedUp, resolution.error == nil else { return .success(nil) }
         let settings = config.history
-        let rule = decision.policy.flatMap(historyRule(in:))
         let snapshot = resolution.identity.passwordHistory
-        let action: Job.Action
+        var deleting = false
         var keepCount = settings.maxRecords, keepDays = 0
-        if let rule {
+        if let rule = decision.policy.flatMap(historyRule(in:)) {
             keepCount = min(rule.count, settings.maxRecords)
             keepDays = rule.days
         } else {
@@ -121,18 +120,18 @@ public enum HistoryRecorder {
             case .keep: return .success(nil)
             case .delete:
                 guard let snapshot, !snapshot.values.isEmpty else { return .success(nil) }
-                let job = Job(configPath: config.path, account: resolution.identity.accountName,
-                              distinguishedName: resolution.identity.distinguishedName, passwordVersion: resolution.passwordVersion,
-                              pwdLastSet: resolution.pwdLastSet, action: .delete, keepCount: 0, keepDays: 0, maxRecords: settings.maxRecords)
-                return .success(job)
+                (deleting, keepCount) = (true, 0)
             case .record: break
             }
         }
-        let hasher = config.resources.historyHasher
-        switch hasher.record(Array(password.utf8), hashing: settings.hashing, snapshot: snapshot, time: now) {
-        case .failure(let e): return .failure(e)
-        case .success(let record):
-            action = .record(record)
+        let action: Job.Action
+        if deleting {
+            action = .delete
+        } else {
+            switch config.resources.historyHasher.record(Array(password.utf8), hashing: settings.hashing, snapshot: snapshot, time: now) {
+            case .failure(let e): return .failure(e)
+            case .success(let record): action = .record(record)
+            }
         }
         return .success(Job(configPath: config.path, account: resolution.identity.accountName,
                             distinguishedName: resolution.newAccount ? nil : resolution.identity.distinguishedName,
@@ -233,12 +232,14 @@ public enum HistoryRecorder {
         }
         // 1. Wait until the change has committed.
         let giveUpAfter = Double(config.history.confirmTimeoutSeconds) * 1000
+        func read() -> Result<DirectoryFacts, DirectoryError> {
+            DirectoryLookup.lookup(account: job.account, settings: settings, extraAttributes: lookupAttributes(config.history), tokenGroups: false)
+        }
         var facts: DirectoryFacts?
         var lastProblem: String?
         usleep(50_000)
         while true {
-            switch DirectoryLookup.lookup(account: job.account, settings: settings, extraAttributes: lookupAttributes(config.history),
-                                          tokenGroups: false) {
+            switch read() {
             case .success(let f):
                 lastProblem = nil
                 if committed(job, f) { facts = f }
@@ -289,8 +290,7 @@ public enum HistoryRecorder {
             case .failure(let e) where attempt < 8 && (e.isConflict || (e.isTimeout && Deadline.milliseconds(since: start) < hardLimit)):
                 let why = e.description
                 usleep(useconds_t(20_000 * attempt))
-                switch DirectoryLookup.lookup(account: job.account, settings: settings, extraAttributes: lookupAttributes(config.history),
-                                              tokenGroups: false) {
+                switch read() {
                 case .success(let again): facts = again
                 case .failure(let e): return done(false, "error", "re-reading after a conflict (\(why)): \(e)")
                 }

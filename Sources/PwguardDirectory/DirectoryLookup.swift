@@ -96,7 +96,6 @@ public struct DirectoryFacts: Sendable, Equatable {
     }
 }
 
-/// One configured group name and what it resolved to.
 /// One account as `pwguard audit` reads it. The NT hash is a secret: never print it unless asked.
 public struct AccountHash: Sendable, Equatable {
     public var accountName: String
@@ -113,6 +112,7 @@ public struct AccountHash: Sendable, Equatable {
     }
 }
 
+/// One configured group name and what it resolved to.
 public struct GroupResolution: Sendable, Equatable {
     /// The name (or SID) as configured.
     public var name: String

@@ -104,22 +104,24 @@ public struct HistoryRecord: Sendable, Equatable {
 /// A user's password history as read from the directory before the change.
 public struct HistorySnapshot: Sendable, Equatable {
     /// The attribute's values as stored (records this version cannot parse are kept, counted, and never lost).
-    public var values: [String]
+    public var values: [String] { didSet { parse() } }
     /// When it was read (seconds since 1970-01-01 UTC): the reference for `days`.
     public var readAt: Int64
+    /// The records, newest first (parsed once, when the values are set).
+    public private(set) var records: [HistoryRecord] = []
+    /// Values that are not records of this version.
+    public private(set) var unreadable = 0
 
     public init(values: [String], readAt: Int64) {
         self.values = values
         self.readAt = readAt
+        parse()
     }
 
-    /// The records, newest first.
-    public var records: [HistoryRecord] {
-        values.compactMap(HistoryRecord.init(text:)).sorted { $0.time > $1.time }
+    private mutating func parse() {
+        records = values.compactMap(HistoryRecord.init(text:)).sorted { $0.time > $1.time }
+        unreadable = values.count - records.count
     }
-
-    /// Values that are not records of this version.
-    public var unreadable: Int { values.count - values.compactMap(HistoryRecord.init(text:)).count }
 
     /// The records a rule with `count` (0: off) and `days` (0: off) compares with: the `count` newest, and
     /// every one from the last `days` days. Newest first.

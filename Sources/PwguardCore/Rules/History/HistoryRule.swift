@@ -38,15 +38,12 @@ public struct HistoryRule: PasswordRule {
         }
         let relevant = snapshot.relevant(count: count, days: days)
         let password = Array(candidate.password.utf8)
-        var position = 0
         for record in relevant {
-            position += 1
             switch hasher.hash(password, hashing: record.hashing, salt: record.salt) {
             case .failure(let e):
                 return .fail("the password history could not be checked: \(e)")
             case .success(let h) where HistoryHasher.equal(h, record.hash):
-                let allRecords = snapshot.records
-                let rank = (allRecords.firstIndex(of: record) ?? position - 1) + 1
+                let rank = (snapshot.records.firstIndex(of: record) ?? 0) + 1
                 let age = max(0, (snapshot.readAt - record.time) / 86_400)
                 return .fail("used before: it is the \(Self.ordinal(rank)) most recent password (set \(age) day\(age == 1 ? "" : "s") ago)")
             case .success:
