@@ -144,22 +144,9 @@ import Glibc
 
     // MARK: - Random lists and passwords
 
-    /// A deterministic generator (tests must not flake).
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ a: [T]) -> T { a[int(a.count)] }
-    }
 
     static func randomData(seed: UInt64) -> (words: [String], passwords: [String]) {
-        var rng = Rng(state: seed)
+        var rng = SplitMix(state: seed)  // BreachStoreTests.swift: deterministic, tests must not flake
         let letters = Array("abdeilostgz")
         var words: [String] = []
         for _ in 0..<400 {
@@ -248,4 +235,9 @@ import Glibc
             #expect(rejected > 0 && (all || rejected < passwords.count), "\(id) \(extra): \(rejected) of \(passwords.count) rejected")
         }
     }
+}
+
+extension SplitMix {
+    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func pick<T>(_ a: [T]) -> T { a[int(a.count)] }
 }
