@@ -361,6 +361,20 @@ static int connect_and_bind(lookup *l) {
     return PWG_DIR_OK;
 }
 
+/* The configured group names, in one search (by sAMAccountName or distinguishedName; never cn). */
+static int resolve_groups(lookup *l, const char *base, pwg_dir_sink sink, void *ctx) {
+    if (!l->req->group_filter) return PWG_DIR_OK;
+    begin_step(l, PWG_STEP_GROUPS);
+    char *g_attrs[] = { "sAMAccountName", "objectSid", NULL };
+    LDAPMessage *res = NULL;
+    int rc = search(l, base, LDAP_SCOPE_SUBTREE, l->req->group_filter, g_attrs, 0, &res, "resolving the configured groups");
+    if (rc) return rc;
+    emit(l, res, g_attrs, sink, ctx, PWG_STEP_GROUPS);
+    F.ldap_msgfree(res);
+    end_step(l);
+    return PWG_DIR_OK;
+}
+
 static int run(lookup *l, pwg_dir_sink sink, void *ctx) {
     const pwg_dir_request *req = l->req;
     int rc;
@@ -409,6 +423,15 @@ static int run(lookup *l, pwg_dir_sink sink, void *ctx) {
         return PWG_DIR_OK;
     }
 
+    /* No user filter (pwguard config check): the configured group names only. */
+    if (!req->user_filter) {
+        rc = resolve_groups(l, base, sink, ctx);
+        free(base);
+        if (rc) return rc;
+        l->st->step = PWG_STEP_COUNT;
+        return PWG_DIR_OK;
+    }
+
     /* The user. */
     begin_step(l, PWG_STEP_USER);
     char *user_attrs[24] = { "sAMAccountName", "userPrincipalName", "givenName", "sn", "displayName",
@@ -449,17 +472,9 @@ static int run(lookup *l, pwg_dir_sink sink, void *ctx) {
     }
     free(user_dn);
 
-    /* The configured group names, in one search. */
-    if (req->group_filter) {
-        begin_step(l, PWG_STEP_GROUPS);
-        char *g_attrs[] = { "sAMAccountName", "cn", "objectSid", NULL };
-        rc = search(l, base, LDAP_SCOPE_SUBTREE, req->group_filter, g_attrs, 0, &res, "resolving the configured groups");
-        if (rc) { free(base); return rc; }
-        emit(l, res, g_attrs, sink, ctx, PWG_STEP_GROUPS);
-        F.ldap_msgfree(res);
-        end_step(l);
-    }
+    rc = resolve_groups(l, base, sink, ctx);
     free(base);
+    if (rc) return rc;
     l->st->step = PWG_STEP_COUNT;
     return PWG_DIR_OK;
 }
@@ -538,8 +553,8 @@ int pwg_dir_lookup(const pwg_dir_request *req, pwg_dir_sink sink, void *ctx, pwg
     l.deadline_us = l.start_us + (long long)(req->timeout_ms > 0 ? req->timeout_ms : 1) * 1000;
 
     begin_step(&l, PWG_STEP_LOAD);
-    if (!req->uri || !req->user_filter)
-        return fail(&l, PWG_DIR_CONFIG, 0, "no URI or user filter");
+    if (!req->uri || (!req->user_filter && !req->group_filter))
+        return fail(&l, PWG_DIR_CONFIG, 0, "no URI, or neither a user nor a group filter");
     char err[400];
     const char *u = req->uri;
     int tls = strncasecmp(u, "ldaps://", 8) == 0 || req->start_tls;

@@ -38,6 +38,8 @@ struct ConfigCommand: ParsableCommand {
                                + "(searchFlags 128) or its read access restricted, every authenticated user can read the password "
                                + "hashes in it (docs/history.md)")
                 }
+                domainWarning(c)
+                try checkGroups(c)
                 for p in c.policies {
                     print("  policy \"\(p.name)\" priority \(p.priority) \(p.mode.rawValue): "
                           + p.ruleSets.map { "\($0.rules.count) rules (\($0.requirement))" }.joined(separator: ", "))
@@ -48,6 +50,45 @@ struct ConfigCommand: ParsableCommand {
                 printError("\(error)")
                 throw ExitCode(PwguardCheck.ExitCode.usageOrConfig.rawValue)
             }
+        }
+    }
+
+    /// `domains` filters without `domain`: say where the domain comes from (the directory's naming context,
+    /// which costs a lookup on every check when nothing else needs one), or that it is unknown.
+    static func domainWarning(_ c: Configuration) {
+        guard c.domain == nil else { return }
+        let named = c.policies.filter { $0.name != c.defaultPolicy && $0.filters.needsDomain }.map { "\"\($0.name)\"" }
+        guard !named.isEmpty else { return }
+        let what = "domains filter of \(named.joined(separator: ", ")) with no `domain` set"
+        if !c.directory.enabled {
+            printError("warning: \(what) and [directory] enabled = false: this DC's domain is unknown, so a block list never "
+                       + "matches and an allow list always does; set domain = \"…\"")
+        } else if !c.policies.contains(where: { ($0.name != c.defaultPolicy && $0.filters.needsDirectory) || $0.rulesNeedDirectory }),
+                  !HistoryRecorder.inUse(c) {
+            printError("warning: \(what): every check looks the directory up only to read its naming context (the "
+                       + "domain; ~7 ms, and a failed lookup follows on_error); set domain = \"…\" (a configured domain wins "
+                       + "over the directory's; the UPN suffix is never used)")
+        }
+    }
+
+    /// On a DC (the directory reachable as the configuration says): every configured group name must name one
+    /// group. A name that names several is an error (exit 2); one that names none is a warning. Elsewhere the
+    /// names are not checked, and a note says so.
+    static func checkGroups(_ c: Configuration) throws {
+        let names = IdentityResolution.groupNames(c)
+        guard !names.isEmpty, c.directory.enabled else { return }
+        switch DirectoryLookup.resolveGroups(names, settings: c.directory) {
+        case .success(let resolved):
+            for r in resolved where r.sids.isEmpty {
+                printError("warning: groups filter: no group \"\(r.name)\" in the directory (a typo?): the filters naming it never match; "
+                           + "check logs event=warning cause=unknown_group while it is missing")
+            }
+        case .failure(let e):
+            if case .ambiguousGroup = e {
+                printError("\(c.path ?? "configuration"): \(e) (check follows on_error)")
+                throw ExitCode(PwguardCheck.ExitCode.usageOrConfig.rawValue)
+            }
+            printError("note: group names not checked against the directory (\(e.description))")
         }
     }
 

@@ -32,7 +32,7 @@ struct Explain: ParsableCommand {
     var givenName: String?
     @Option(help: "sn (surname).")
     var surname: String?
-    @Option(help: "DNS domain name (default: the configuration's domain, else the UPN's suffix).")
+    @Option(help: "The DC's DNS domain name, for domains filters (default: the configuration's domain, else the directory's naming context).")
     var domain: String?
     @Option(help: "The user's DN, for container filters (instead of a directory lookup).")
     var dn: String?
@@ -84,9 +84,7 @@ struct Explain: ParsableCommand {
             }
         }
         let identity = resolution.identity
-        let facts = SelectionFacts(identity: identity, groups: resolution.groups,
-                                   domain: domain ?? configuration.domain ?? identity.domainName,
-                                   server: configuration.server ?? CheckCommand.hostName())
+        let facts = resolution.selectionFacts(config: configuration, domain: domain, server: CheckCommand.hostName())
         let decision = Decision.make(password: password, identity: identity, policies: configuration.policies,
                                      defaultPolicy: configuration.defaultPolicy, facts: facts)
         if json {

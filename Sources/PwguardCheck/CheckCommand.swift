@@ -118,10 +118,13 @@ public enum CheckCommand {
             return errorExit(.internalError)
         }
         let identity = resolution.identity
+        // A configured group that names no group in the directory (a typo) silently never matches: say so.
+        if !resolution.unknownGroups.isEmpty {
+            sink.log(.warning, "event=warning " + base.text + " cause=unknown_group group=\(EventLine.quote(resolution.unknownGroups.joined(separator: ", "))) detail=\"no such group in the directory: filters naming it never match\"")
+        }
 
         // 6. Policy, rules, verdict.
-        let facts = SelectionFacts(identity: identity, groups: resolution.groups, domain: config.domain ?? identity.domainName,
-                                   server: config.server ?? hostName())
+        let facts = resolution.selectionFacts(config: config, server: hostName())
         let decision = Decision.make(password: password, identity: identity, policies: config.policies,
                                      defaultPolicy: config.defaultPolicy, facts: facts)
 

@@ -23,6 +23,17 @@ public struct IdentityResolution: Sendable {
     /// The user's password state before the change (unicodePwd version, pwdLastSet), for the history record.
     public var passwordVersion: UInt32?
     public var pwdLastSet: Int64?
+    /// Configured group names that name no group in the directory (a typo, a deleted group): `check` warns.
+    public var unknownGroups: [String] = []
+    /// The DNS domain of the directory's naming context (`DC=lab,DC=example` → `lab.example`), when looked up.
+    public var directoryDomain: String?
+
+    /// What policy selection sees: the groups, unknown group names, the DC's domain (the configured `domain`
+    /// wins over the directory's; the UPN suffix is never used) and host name.
+    public func selectionFacts(config: Configuration, domain: String? = nil, server: String?) -> SelectionFacts {
+        SelectionFacts(identity: identity, groups: groups, unknownGroups: Set(unknownGroups.map { $0.lowercased() }),
+                       domain: domain ?? config.domain ?? directoryDomain, server: config.server ?? server)
+    }
 
     public init(identity: Identity, groups: Set<String>?, lookedUp: Bool, error: DirectoryError?, newAccount: Bool, lookupMilliseconds: Double?) {
         self.identity = identity
@@ -45,10 +56,14 @@ public struct IdentityResolution: Sendable {
         decisionNeedsDirectory(config) || HistoryRecorder.inUse(config)
     }
 
-    /// Whether deciding needs the directory: filters, or rules on directory attributes (history included).
+    /// Whether deciding needs the directory: filters, or rules on directory attributes (history included), or
+    /// a `domains` filter when no `domain` is configured (the directory's naming context gives it).
     /// When only `[history] without_rule` bookkeeping wanted the lookup, a failed lookup does not block the change.
     public static func decisionNeedsDirectory(_ config: Configuration) -> Bool {
-        config.policies.contains { ($0.name != config.defaultPolicy && $0.filters.needsDirectory) || $0.rulesNeedDirectory }
+        config.policies.contains {
+            ($0.name != config.defaultPolicy && ($0.filters.needsDirectory || (config.domain == nil && $0.filters.needsDomain)))
+                || $0.rulesNeedDirectory
+        }
     }
 
     /// Every group name the configuration's filters mention (resolved to SIDs in the same lookup).
@@ -79,13 +94,17 @@ public struct IdentityResolution: Sendable {
                                        error: nil, newAccount: false, lookupMilliseconds: facts.timings.total)
             r.passwordVersion = facts.passwordVersion
             r.pwdLastSet = facts.pwdLastSet
+            r.unknownGroups = facts.unknownGroups
+            r.directoryDomain = facts.domainName
             return r
-        case .failure(.noSuchUser):
+        case .failure(.noSuchUser(_, let namingContext)):
             // `samba-tool user create` runs the script before the account exists: a new account is in no
             // group yet (beyond its primary group) and has no container we can know, and no history.
             var id = identity
             if history { id.passwordHistory = HistorySnapshot(values: [], readAt: Int64(time(nil))) }
-            return IdentityResolution(identity: id, groups: [], lookedUp: true, error: nil, newAccount: true, lookupMilliseconds: nil)
+            var r = IdentityResolution(identity: id, groups: [], lookedUp: true, error: nil, newAccount: true, lookupMilliseconds: nil)
+            r.directoryDomain = namingContext.flatMap(DistinguishedName.domainName)
+            return r
         case .failure(let e):
             return IdentityResolution(identity: identity, groups: nil, lookedUp: true, error: e, newAccount: false, lookupMilliseconds: nil)
         }

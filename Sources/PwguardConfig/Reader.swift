@@ -142,11 +142,11 @@ final class Reader {
         return s
     }
 
-    /// A non-empty array of non-empty strings.
-    func strings(_ key: String) throws -> [String]? {
+    /// A non-empty array of non-empty strings (`allowEmpty`: `[]` too).
+    func strings(_ key: String, allowEmpty: Bool = false) throws -> [String]? {
         guard let v = node(key) else { return nil }
         guard case .array(let items) = v else { throw error(key, "must be an array of strings, such as [\"a\", \"b\"], not \(v.typeName)") }
-        if items.isEmpty { throw error(key, "must not be empty") }
+        if items.isEmpty && !allowEmpty { throw error(key, "must not be empty") }
         return try items.enumerated().map { n, item in
             guard case .string(let s) = item, !s.isEmpty else {
                 throw loader.error(keyPath(key) + "[\(n + 1)]", "must be a non-empty string, not \(item.typeName)")

@@ -265,8 +265,9 @@ extension Loader {
 
     func filter(_ parent: Reader, _ kind: String) throws -> PrincipalFilter? {
         guard let r = try parent.table(kind, example: "{ block = [\"...\"] } or { allow = [\"...\"] }") else { return nil }
-        let block = try r.strings("block")
-        let allow = try r.strings("allow")
+        // An empty list is seed 001's "Block with nothing listed": the filter matches everyone (so does `allow = []`).
+        let block = try r.strings("block", allowEmpty: true)
+        let allow = try r.strings("allow", allowEmpty: true)
         let subtree = kind == "containers" ? try r.bool("subtree") ?? false : false
         r.finish()
         let mode: FilterMode
@@ -283,7 +284,10 @@ extension Loader {
         for (n, m) in members.enumerated() {
             let bad: String?
             switch kind {
-            case "containers": bad = m.contains("=") ? nil : "must be a distinguished name such as \"OU=Staff,DC=lab,DC=example\""
+            case "containers": bad = DN(m).map { $0.rdns.isEmpty } == false ? nil : "must be a distinguished name such as \"OU=Staff,DC=lab,DC=example\""
+            case "accounts" where m.contains("="), "groups" where m.contains("="):
+                bad = DN(m).map { $0.rdns.isEmpty } == false ? nil
+                    : "must be \(kind == "groups" ? "a group's sAMAccountName, a SID" : "a sAMAccountName") or a distinguished name such as \"CN=x,CN=Users,DC=lab,DC=example\""
             case "domains", "servers": bad = isDNSName(m) ? nil : "must be a DNS name such as \"lab.example\""
             default: bad = nil
             }

@@ -92,10 +92,15 @@ public struct PolicyFilters: Sendable, Equatable {
         accounts == nil && groups == nil && containers == nil && domains == nil && servers == nil
     }
 
-    /// Whether any filter needs a directory lookup (groups or containers, or accounts given as DNs).
+    /// Whether any filter needs a directory lookup (groups or containers, or accounts given as DNs). An empty
+    /// list matches everyone and needs nothing.
     public var needsDirectory: Bool {
-        groups != nil || containers != nil || (accounts?.members.contains { $0.contains("=") } ?? false)
+        !(groups?.members.isEmpty ?? true) || !(containers?.members.isEmpty ?? true)
+            || (accounts?.members.contains { $0.contains("=") } ?? false)
     }
+
+    /// Whether a `domains` filter needs the DC's domain (the configured `domain`, else the directory's).
+    public var needsDomain: Bool { !(domains?.members.isEmpty ?? true) }
 }
 
 /// A password policy.

@@ -10,13 +10,20 @@ public struct SelectionFacts: Sendable {
     public var identity: Identity
     /// Lower-cased names and SIDs of every group the user is in, transitively; nil when not resolved.
     public var groups: Set<String>?
-    /// The DC's own DNS domain and host name (for domains/servers filters).
+    /// Lower-cased configured group names that resolved to no group in the directory (a typo, a deleted
+    /// group): `explain` names them in the groups filter's line.
+    public var unknownGroups: Set<String>
+    /// The DC's own DNS domain, for `domains` filters: the configured `domain`, else the directory's naming
+    /// context (never the UPN suffix, which users can choose). Nil: unknown.
     public var domain: String?
+    /// The DC's host name (short or fully qualified), for `servers` filters.
     public var server: String?
 
-    public init(identity: Identity, groups: Set<String>? = nil, domain: String? = nil, server: String? = nil) {
+    public init(identity: Identity, groups: Set<String>? = nil, unknownGroups: Set<String> = [], domain: String? = nil,
+                server: String? = nil) {
         self.identity = identity
         self.groups = groups
+        self.unknownGroups = unknownGroups
         self.domain = domain
         self.server = server
     }
@@ -75,91 +82,98 @@ public enum PolicySelector {
     /// Every filter of a policy; a policy with no filters gets one verdict saying it applies to everyone.
     public static func evaluate(_ f: PolicyFilters, _ facts: SelectionFacts) -> [FilterVerdict] {
         var out: [FilterVerdict] = []
-        if let a = f.accounts { out.append(accounts(a, facts.identity)) }
-        if let g = f.groups { out.append(groups(g, facts.groups, blockIfUnresolved: f.blockIfGroupsUnresolved)) }
-        if let c = f.containers { out.append(containers(c, facts.identity.distinguishedName)) }
-        if let d = f.domains { out.append(simple("domains", d, facts.domain ?? facts.identity.domainName, what: "domain")) }
-        if let s = f.servers { out.append(simple("servers", s, facts.server, what: "server")) }
+        if let a = f.accounts { out.append(emptyList("accounts", a) ?? accounts(a, facts.identity)) }
+        if let g = f.groups { out.append(emptyList("groups", g) ?? groups(g, facts, blockIfUnresolved: f.blockIfGroupsUnresolved)) }
+        if let c = f.containers { out.append(emptyList("containers", c) ?? containers(c, facts.identity.distinguishedName)) }
+        if let d = f.domains { out.append(emptyList("domains", d) ?? names("domains", d, facts.domain, what: "domain", match: domainMatches)) }
+        if let s = f.servers { out.append(emptyList("servers", s) ?? names("servers", s, facts.server, what: "host name", match: serverMatches)) }
         if out.isEmpty { out.append(FilterVerdict(filter: "applies_to", matched: true, why: "no filters: applies to everyone")) }
         return out
     }
 
+    /// Seed 001: "Selecting Block with no accounts, groups, or containers specified applies the filter rule to
+    /// all accounts"; an empty allow list exempts nobody. Either way the filter matches everyone.
+    static func emptyList(_ name: String, _ f: PrincipalFilter) -> FilterVerdict? {
+        guard f.members.isEmpty else { return nil }
+        return FilterVerdict(filter: name, matched: true, why: f.mode == .block
+            ? "the block list is empty: applies to every account (seed 001)" : "the allow list is empty: nobody is exempt")
+    }
+
     /// Applies block/allow to "is the user listed?".
-    static func verdict(_ name: String, _ f: PrincipalFilter, listed: String?) -> FilterVerdict {
+    static func verdict(_ name: String, _ f: PrincipalFilter, listed: String?, note: String = "") -> FilterVerdict {
         switch (f.mode, listed) {
-        case (.block, let hit?): return FilterVerdict(filter: name, matched: true, why: "block list contains \(hit)")
-        case (.block, nil): return FilterVerdict(filter: name, matched: false, why: "not in the block list")
-        case (.allow, let hit?): return FilterVerdict(filter: name, matched: false, why: "exempt: allow list contains \(hit)")
-        case (.allow, nil): return FilterVerdict(filter: name, matched: true, why: "not in the allow list (exemptions)")
+        case (.block, let hit?): return FilterVerdict(filter: name, matched: true, why: "block list contains \(hit)" + note)
+        case (.block, nil): return FilterVerdict(filter: name, matched: false, why: "not in the block list" + note)
+        case (.allow, let hit?): return FilterVerdict(filter: name, matched: false, why: "exempt: allow list contains \(hit)" + note)
+        case (.allow, nil): return FilterVerdict(filter: name, matched: true, why: "not in the allow list (exemptions)" + note)
         }
     }
 
     static func accounts(_ f: PrincipalFilter, _ id: Identity) -> FilterVerdict {
         let name = id.accountName.lowercased()
-        let dn = id.distinguishedName.map(normalizeDN)
+        let dn = id.distinguishedName.flatMap(DN.init)
         let hit = f.members.first { m in
-            m.contains("=") ? (dn != nil && normalizeDN(m) == dn) : m.lowercased() == name
+            m.contains("=") ? (dn != nil && DN(m) == dn) : m.lowercased() == name
         }
         return verdict("accounts", f, listed: hit.map { "\"\($0)\"" })
     }
 
-    static func groups(_ f: PrincipalFilter, _ groups: Set<String>?, blockIfUnresolved: Bool) -> FilterVerdict {
-        guard let groups else {
+    static func groups(_ f: PrincipalFilter, _ facts: SelectionFacts, blockIfUnresolved: Bool) -> FilterVerdict {
+        guard let groups = facts.groups else {
             if f.mode == .block && blockIfUnresolved {
                 return FilterVerdict(filter: "groups", matched: true, why: "groups could not be resolved; block_if_groups_unresolved applies the policy")
             }
             return FilterVerdict(filter: "groups", matched: false, why: "groups could not be resolved")
         }
         let hit = f.members.first { groups.contains($0.lowercased()) }
-        return verdict("groups", f, listed: hit.map { "group \"\($0)\"" })
+        let unknown = f.members.filter { facts.unknownGroups.contains($0.lowercased()) }
+        let note = unknown.isEmpty ? "" : "; no such group in the directory: " + unknown.map { "\"\($0)\"" }.joined(separator: ", ")
+        return verdict("groups", f, listed: hit.map { "group \"\($0)\"" }, note: note)
     }
 
+    /// The user's container against DNs, compared as parsed RDNs (`OU=x\,OU=Svc,OU=Dept,…` is not under
+    /// `OU=Svc,OU=Dept,…`; `\2C`, spaces and case do not matter).
     static func containers(_ f: PrincipalFilter, _ userDN: String?) -> FilterVerdict {
         guard let userDN else { return FilterVerdict(filter: "containers", matched: false, why: "the user's DN is unknown (no directory lookup)") }
-        let parent = parentDN(normalizeDN(userDN))
+        guard let parent = DN(userDN)?.parent else {
+            return FilterVerdict(filter: "containers", matched: false, why: "the user's DN is not a distinguished name: \(userDN)")
+        }
         let hit = f.members.first { m in
-            let c = normalizeDN(m)
-            return parent == c || (f.subtree && parent.hasSuffix("," + c))
+            guard let c = DN(m) else { return false }
+            return f.subtree ? parent.isWithin(c) : parent == c
         }
         return verdict("containers", f, listed: hit.map { "\"\($0)\"" + (f.subtree ? " (subtree)" : "") })
     }
 
-    static func simple(_ name: String, _ f: PrincipalFilter, _ value: String?, what: String) -> FilterVerdict {
+    /// A domains or servers filter: the DC's value against the listed names.
+    static func names(_ name: String, _ f: PrincipalFilter, _ value: String?, what: String,
+                      match: (_ member: String, _ value: String) -> Bool) -> FilterVerdict {
         guard let value else { return FilterVerdict(filter: name, matched: f.mode == .allow, why: "this DC's \(what) is unknown") }
-        let v = value.lowercased()
-        let hit = f.members.first { $0.lowercased() == v || v.hasPrefix($0.lowercased() + ".") }
-        return verdict(name, f, listed: hit.map { "\"\($0)\"" })
+        let hit = f.members.first { match($0, value) }
+        return verdict(name, f, listed: hit.map { "\"\($0)\"" }, note: " (this DC's \(what): \(value))")
     }
 
-    /// Lower-cases a DN and removes spaces after commas and around `=`, for comparison.
-    public static func normalizeDN(_ dn: String) -> String {
-        var out = ""
-        var afterSeparator = true
-        for ch in dn.lowercased() {
-            if ch == " " && afterSeparator { continue }
-            if ch == " " {
-                out.append(ch)
-                continue
-            }
-            if ch == "," || ch == "=" {
-                while out.last == " " { out.removeLast() }
-                afterSeparator = true
-            } else {
-                afterSeparator = false
-            }
-            out.append(ch)
-        }
-        return out
+    /// A listed domain matches the DC's domain and the domains below it, by whole labels from the right,
+    /// without case: `lab.example` matches `lab.example` and `sub.lab.example`, not `lab.example.attacker.net`
+    /// nor `xlab.example`.
+    public static func domainMatches(_ member: String, _ domain: String) -> Bool {
+        let m = labels(member), d = labels(domain)
+        return !m.isEmpty && m.count <= d.count && Array(d.suffix(m.count)) == m
     }
 
-    /// The DN without its first RDN (the user's container).
-    public static func parentDN(_ dn: String) -> String {
-        var escaped = false
-        for (i, ch) in zip(dn.indices, dn) {
-            if escaped { escaped = false; continue }
-            if ch == "\\" { escaped = true; continue }
-            if ch == "," { return String(dn[dn.index(after: i)...]) }
-        }
-        return ""
+    /// A listed server matches the DC's host name: fully qualified names compare whole; when either is a
+    /// short name (no dot), the first labels compare (`dc1` matches `dc1.lab.example` and the reverse).
+    public static func serverMatches(_ member: String, _ server: String) -> Bool {
+        let m = labels(member), s = labels(server)
+        guard !m.isEmpty, !s.isEmpty else { return false }
+        return m.count > 1 && s.count > 1 ? m == s : m[0] == s[0]
+    }
+
+    /// A DNS name's labels, lower-cased, without a final root dot; empty for a name with an empty label.
+    static func labels(_ name: String) -> [String] {
+        var n = Substring(name.lowercased())
+        if n.hasSuffix(".") { n = n.dropLast() }
+        let l = n.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        return l.contains("") ? [] : l
     }
 }

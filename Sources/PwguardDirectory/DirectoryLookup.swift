@@ -55,6 +55,9 @@ public struct DirectoryFacts: Sendable, Equatable {
     /// The configured group names (as given) the user is a member of, transitively.
     public var memberOfConfiguredGroups: [String] { groups.filter(\.isMember).map(\.name) }
 
+    /// The configured group names (as given) that name no group in the directory (SIDs are taken as given).
+    public var unknownGroups: [String] { groups.filter { $0.sids.isEmpty }.map(\.name) }
+
     /// What policy selection matches `groups = [...]` against (`SelectionFacts.groups`): every group SID
     /// and every configured group name the user is in, lower-cased.
     public var selectionGroups: Set<String> {
@@ -114,10 +117,12 @@ public struct AccountHash: Sendable, Equatable {
 
 /// One configured group name and what it resolved to.
 public struct GroupResolution: Sendable, Equatable {
-    /// The name (or SID) as configured.
+    /// The name, SID or DN as configured.
     public var name: String
-    /// The SIDs of the groups whose sAMAccountName or cn equals the name (case-insensitively); the SID
-    /// itself when the name is a SID; empty when no such group exists.
+    /// The SID of the group whose sAMAccountName equals the name (case-insensitively; never `cn`, which is
+    /// unique only within one container) or whose DN equals the DN (compared as parsed RDNs); the SID itself
+    /// when the name is a SID; empty when no such group exists. A lookup that finds more than one group for a
+    /// name fails (`DirectoryError.ambiguousGroup`), so a successful lookup holds at most one.
     public var sids: [String]
     /// Whether one of those SIDs is among the user's tokenGroups.
     public var isMember: Bool
@@ -173,10 +178,13 @@ public enum DirectoryError: Error, Sendable, Equatable, CustomStringConvertible 
     case tls(String)
     /// The bind was refused.
     case bindFailed(String)
-    /// No account with that sAMAccountName.
-    case noSuchUser(String)
+    /// No account with that sAMAccountName (a `user create` runs the script first); the domain's naming
+    /// context when the rootDSE was read.
+    case noSuchUser(String, namingContext: String? = nil)
     /// More than one entry matched the account name.
     case ambiguousUser(String)
+    /// A configured group name (or DN) names more than one group: which one the policy means is unknown.
+    case ambiguousGroup(name: String, dns: [String])
     /// A search failed (rootDSE, user, tokenGroups, groups).
     case searchFailed(String)
 
@@ -192,14 +200,17 @@ public enum DirectoryError: Error, Sendable, Equatable, CustomStringConvertible 
                 + "pwguard needs the prefork or standard process model"
         case .tls(let s): return s
         case .bindFailed(let s): return s
-        case .noSuchUser(let account): return "no such user: \(account)"
+        case .noSuchUser(let account, _): return "no such user: \(account)"
         case .ambiguousUser(let s): return s
+        case .ambiguousGroup(let name, let dns):
+            return "the configured group \"\(name)\" names \(dns.count) groups in the directory (\(dns.joined(separator: "; "))): "
+                + "refusing to guess which one the policy means (give its SID or DN)"
         case .searchFailed(let s): return s
         }
     }
 
     /// A short token for `cause=` in events: disabled, config, unsupported, library, connect, timeout, tls,
-    /// bind, no_such_user, ambiguous_user, search.
+    /// bind, no_such_user, ambiguous_user, ambiguous_group, search.
     public var cause: String {
         switch self {
         case .disabled: return "disabled"
@@ -212,6 +223,7 @@ public enum DirectoryError: Error, Sendable, Equatable, CustomStringConvertible 
         case .bindFailed: return "bind"
         case .noSuchUser: return "no_such_user"
         case .ambiguousUser: return "ambiguous_user"
+        case .ambiguousGroup: return "ambiguous_group"
         case .searchFailed: return "search"
         }
     }
@@ -248,7 +260,8 @@ public enum DirectoryLookup {
     /// tokenGroups, and one search for every name of `groupNames` that is not already a SID. Never writes.
     /// Returns within `settings.timeoutMilliseconds` (plus the first call's libldap load, ~2 ms).
     ///
-    /// `groupNames` may be names (sAMAccountName or cn, any case; a `DOMAIN\` prefix is ignored) or SIDs.
+    /// `groupNames` may be names (sAMAccountName, any case; a `DOMAIN\` prefix is ignored), SIDs or DNs; a name
+    /// or DN that matches more than one group fails the lookup (`.ambiguousGroup`).
     /// The caller should ignore SIGPIPE (pwguard check does), as a server that hangs up mid-write raises it.
     public static func lookup(account: String, groupNames: [String] = [], settings: DirectorySettings,
                               extraAttributes: [String] = [], tokenGroups: Bool = true)
@@ -295,6 +308,9 @@ public enum DirectoryLookup {
         timings.total = monotonicMilliseconds() - started
         let message = withUnsafeBytes(of: status.message) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        if code == Int32(PWG_DIR_NO_SUCH_USER) {
+            return .failure(.noSuchUser(account, namingContext: collector.entries(Int32(PWG_STEP_ROOTDSE)).first?.text("defaultNamingContext")))
         }
         if code != Int32(PWG_DIR_OK) {
             return .failure(error(code: code, ldapResult: status.ldap_result, step: status.step, message: message,
@@ -593,7 +609,7 @@ public enum DirectoryLookup {
         guard let nc = c.entries(Int32(PWG_STEP_ROOTDSE)).first?.text("defaultNamingContext") else {
             return .failure(.searchFailed("the rootDSE has no defaultNamingContext"))
         }
-        guard let user = c.entries(Int32(PWG_STEP_USER)).first else { return .failure(.noSuchUser(account)) }
+        guard let user = c.entries(Int32(PWG_STEP_USER)).first else { return .failure(.noSuchUser(account, namingContext: nc)) }
         guard let sidBytes = user.values["objectsid"]?.first, let sid = SID.string(fromBinary: sidBytes) else {
             return .failure(.searchFailed("the user entry \(user.dn) has no valid objectSid"))
         }
@@ -605,21 +621,10 @@ public enum DirectoryLookup {
             tokenSIDs.append(s)
         }
         let token = Set(tokenSIDs.map { $0.uppercased() })
-        // Which group entries each configured name matches (sAMAccountName or cn, case-insensitively).
-        let groupEntries = c.entries(Int32(PWG_STEP_GROUPS)).compactMap { e -> (names: Set<String>, sid: String)? in
-            guard let b = e.values["objectsid"]?.first, let s = SID.string(fromBinary: b) else { return nil }
-            let names = Set([e.text("sAMAccountName"), e.text("cn")].compactMap { $0?.lowercased() })
-            return (names, s)
-        }
-        let groups = groupNames.map { name -> GroupResolution in
-            if SID.looksLikeSID(name) {
-                let s = name.uppercased()
-                return GroupResolution(name: name, sids: [s], isMember: token.contains(s))
-            }
-            let q = groupQueryName(name).lowercased()
-            var sids: [String] = []
-            for g in groupEntries where g.names.contains(q) && !sids.contains(g.sid) { sids.append(g.sid) }
-            return GroupResolution(name: name, sids: sids, isMember: sids.contains { token.contains($0.uppercased()) })
+        let groups: [GroupResolution]
+        switch resolveGroups(c, names: groupNames, token: token) {
+        case .success(let g): groups = g
+        case .failure(let e): return .failure(e)
         }
         return .success(DirectoryFacts(
             distinguishedName: user.dn, accountName: user.text("sAMAccountName") ?? account,
@@ -627,6 +632,70 @@ public enum DirectoryLookup {
             surname: user.text("sn"), displayName: user.text("displayName"), objectSID: sid,
             pwdLastSet: user.text("pwdLastSet").flatMap { Int64($0) }, groupSIDs: tokenSIDs, groups: groups,
             namingContext: nc, timings: timings))
+    }
+
+    /// Which group entry each configured name, SID or DN stands for: a name by sAMAccountName (without case;
+    /// never cn), a DN by its parsed RDNs, a SID as given. A name matching two groups is an error.
+    static func resolveGroups(_ c: Collector, names: [String], token: Set<String>) -> Result<[GroupResolution], DirectoryError> {
+        let entries = c.entries(Int32(PWG_STEP_GROUPS)).compactMap { e -> (account: String?, dn: DN?, text: String, sid: String)? in
+            guard let b = e.values["objectsid"]?.first, let s = SID.string(fromBinary: b) else { return nil }
+            return (e.text("sAMAccountName")?.lowercased(), DN(e.dn), e.dn, s)
+        }
+        var out: [GroupResolution] = []
+        for name in names {
+            if SID.looksLikeSID(name) {
+                let s = name.uppercased()
+                out.append(GroupResolution(name: name, sids: [s], isMember: token.contains(s)))
+                continue
+            }
+            let matches: [(account: String?, dn: DN?, text: String, sid: String)]
+            if let dn = LDAPFilter.groupDN(name) {
+                matches = entries.filter { $0.dn == dn }
+            } else {
+                let q = groupQueryName(name).lowercased()
+                matches = entries.filter { $0.account == q }
+            }
+            var sids: [String] = []
+            for m in matches where !sids.contains(m.sid) { sids.append(m.sid) }
+            if sids.count > 1 { return .failure(.ambiguousGroup(name: name, dns: matches.map(\.text))) }
+            out.append(GroupResolution(name: name, sids: sids, isMember: sids.contains { token.contains($0.uppercased()) }))
+        }
+        return .success(out)
+    }
+
+    /// Resolves group names, SIDs and DNs without looking a user up (`pwguard config check` on a DC): each
+    /// with its SID (`isMember` is false), or why not; `.ambiguousGroup` when a name names two groups.
+    public static func resolveGroups(_ names: [String], settings: DirectorySettings) -> Result<[GroupResolution], DirectoryError> {
+        let endpoint: DirectoryEndpoint, bindDN: String?, auth: Int32
+        var password: [UInt8] = []
+        defer { wipe(&password) }
+        switch credentials(settings) {
+        case .success(let cr): (endpoint, bindDN, auth, password) = cr
+        case .failure(let e): return .failure(e)
+        }
+        guard let groupFilter = LDAPFilter.groups(names: names.filter { !SID.looksLikeSID($0) }) else {
+            return .success(names.map { GroupResolution(name: $0, sids: [$0.uppercased()], isMember: false) })
+        }
+        let timeout = max(1, settings.timeoutMilliseconds)
+        let collector = Collector()
+        var status = pwg_dir_status()
+        let code: Int32 = endpoint.uri.withCString { uri in
+            groupFilter.withCString { gf in
+                withOptionalCString(bindDN) { dn in
+                    password.withUnsafeBufferPointer { pw in
+                        var req = request(uri, auth, endpoint.startTLS, dn, pw, timeout)
+                        req.group_filter = gf
+                        return pwg_dir_lookup(&req, collectorSink, Unmanaged.passUnretained(collector).toOpaque(), &status)
+                    }
+                }
+            }
+        }
+        if code != Int32(PWG_DIR_OK) {
+            let message = withUnsafeBytes(of: status.message) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+            return .failure(error(code: code, ldapResult: status.ldap_result, step: status.step, message: message,
+                                  endpoint: endpoint, account: "(groups only)", timeout: timeout))
+        }
+        return resolveGroups(collector, names: names, token: [])
     }
 
     static func monotonicMilliseconds() -> Double {

@@ -4,6 +4,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PwguardCore
 
 /// Windows security identifiers.
 public enum SID {
@@ -69,16 +70,27 @@ public enum LDAPFilter {
         "(&(objectClass=user)(sAMAccountName=\(escape(account))))"
     }
 
-    /// One search for every configured group name: `(&(objectClass=group)(|(sAMAccountName=a)(cn=a)…))`.
-    /// Nil when there is no name to look up.
+    /// One search for every configured group name or DN: `(&(objectClass=group)(|(sAMAccountName=a)…))`, a DN as
+    /// `(distinguishedName=…)`. Never `cn`: it is unique only within one container, so anyone who may create a
+    /// group in some OU could create one named like an exempting group. Nil when there is nothing to look up.
     public static func groups(names: [String]) -> String? {
         var seen = Set<String>()
         var terms = ""
-        for name in names.map(DirectoryLookup.groupQueryName) where !name.isEmpty && seen.insert(name.lowercased()).inserted {
-            let v = escape(name)
-            terms += "(sAMAccountName=\(v))(cn=\(v))"
+        for name in names {
+            if let dn = groupDN(name) {
+                let text = dn.description
+                if seen.insert("dn:" + text.lowercased()).inserted { terms += "(distinguishedName=\(escape(text)))" }
+                continue
+            }
+            let account = DirectoryLookup.groupQueryName(name)
+            if !account.isEmpty && seen.insert(account.lowercased()).inserted { terms += "(sAMAccountName=\(escape(account)))" }
         }
         return terms.isEmpty ? nil : "(&(objectClass=group)(|\(terms)))"
+    }
+
+    /// A configured group given as a DN (it has `=`, which no sAMAccountName may contain), parsed.
+    public static func groupDN(_ name: String) -> DN? {
+        name.contains("=") ? DN(name).flatMap { $0.rdns.isEmpty ? nil : $0 } : nil
     }
 }
 
@@ -191,11 +203,9 @@ public enum DistinguishedName {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The DNS domain of a DN's `DC=` components (`…,DC=lab,DC=example` → `lab.example`), nil without any.
-    public static func domainName(_ dn: String) -> String? {
-        let dcs = (rdns(dn) ?? []).compactMap(typeAndValue).filter { $0.type.lowercased() == "dc" }.map(\.value)
-        return dcs.isEmpty ? nil : dcs.joined(separator: ".")
-    }
+    /// The DNS domain of a DN's `DC=` components (`…,DC=lab,DC=example` → `lab.example`), nil without any
+    /// (or when the text is not a DN).
+    public static func domainName(_ dn: String) -> String? { DN(dn)?.domainName }
 
     /// A DN in canonical-name form, as AD's `canonicalName` writes it: the domain, then every other RDN
     /// from the top down (`CN=Alice,OU=Sales,OU=Staff,DC=lab,DC=example` → `lab.example/Staff/Sales/Alice`).

@@ -284,7 +284,10 @@ let onePolicy = """
     @Test func filterShape() {
         let header = onePolicy + "[policy.applies_to]\n"
         expect(firstError(header + "groups = {}\n"), line: 8, key: "policy[1].applies_to.groups", "needs block")
-        expect(firstError(header + "groups = { block = [] }\n"), line: 8, key: "policy[1].applies_to.groups.block", "must not be empty")
+        expect(firstError(header + "containers = { block = [\"OU=a,,DC=b\"] }\n"), line: 8,
+               key: "policy[1].applies_to.containers.block[1]", "distinguished name")
+        expect(firstError(header + "groups = { allow = [\"CN=x,,DC=b\"] }\n"), line: 8,
+               key: "policy[1].applies_to.groups.allow[1]", "a group's sAMAccountName, a SID or a distinguished name")
         expect(firstError(header + "groups = { block = [\"A\"], subtree = true }\n"), line: 8,
                key: "policy[1].applies_to.groups.subtree", "unknown key")
         expect(firstError(header + "containers = { block = [\"Staff\"] }\n"), line: 8,
@@ -519,5 +522,33 @@ extension String {
         var s = self
         s.replaceSubrange(r, with: replacement)
         return s
+    }
+}
+
+/// Seed 001: "Selecting Block with no accounts, groups, or containers specified applies the filter rule to all
+/// accounts". An EPE-style configuration with empty lists loads, and its filters match everyone (issue 12, 16).
+@Suite struct EmptyFilterListTests {
+    @Test func emptyBlockAndAllowListsLoadAndMatchEveryone() throws {
+        let text = """
+            [[policy]]
+            name = "EPE"
+            [policy.applies_to]
+            accounts = { block = [] }
+            groups = { block = [] }
+            containers = { block = [], subtree = true }
+            servers = { allow = [] }
+            [[policy.rule_set]]
+            [[policy.rule_set.rule]]
+            id = "length"
+            min = 12
+
+            """
+        #expect(errors(text).isEmpty)
+        let c = try Configuration.parse(text: text, path: "epe.toml")
+        let p = c.policies[0]
+        #expect(p.filters.groups?.members == [])
+        #expect(!p.filters.needsDirectory)   // nothing to look up: everyone matches
+        let s = PolicySelector.select(c.policies, defaultPolicy: nil, facts: SelectionFacts(identity: Identity(accountName: "anyone")))
+        #expect(s.chosen == 0)
     }
 }

@@ -137,3 +137,82 @@ import Testing
         #expect(RuleResult.render("{x} stays", [:]) == "{x} stays")
     }
 }
+
+/// Issue 12: domains by labels, servers in both forms, containers by parsed RDNs, empty lists, unknown groups.
+@Suite struct SelectionByIdentityTests {
+    static func one(_ f: PolicyFilters) -> [Policy] { [PolicySelectionTests.policy("p", 1, f)] }
+    static func chosen(_ f: PolicyFilters, _ facts: SelectionFacts) -> Bool {
+        PolicySelector.select(one(f), defaultPolicy: nil, facts: facts).chosen == 0
+    }
+
+    @Test func domainsMatchWholeLabelsFromTheRight() {
+        let f = PolicyFilters(domains: PrincipalFilter(mode: .block, members: ["lab.example"]))
+        func on(_ d: String) -> Bool { Self.chosen(f, SelectionFacts(identity: Identity(accountName: "a"), domain: d)) }
+        #expect(on("lab.example"))
+        #expect(on("LAB.Example."))
+        #expect(on("sub.lab.example"))               // documented: a listed domain covers the ones below it
+        #expect(!on("lab.example.attacker.net"))     // a prefix is not a domain
+        #expect(!on("xlab.example"))
+        #expect(!on("example"))
+        let org = PolicyFilters(domains: PrincipalFilter(mode: .block, members: ["corp.example.org"]))
+        #expect(!Self.chosen(org, SelectionFacts(identity: Identity(accountName: "a"), domain: "corp.example")))
+    }
+
+    @Test func domainsNeverComeFromTheUPNSuffix() {
+        // Users choose their UPN suffix: it must not decide which policy applies.
+        let f = PolicyFilters(domains: PrincipalFilter(mode: .allow, members: ["lab.example"]))
+        let id = Identity(accountName: "a", userPrincipalName: "a@lab.example")
+        let v = PolicySelector.evaluate(f, SelectionFacts(identity: id, domain: "other.example"))
+        #expect(v[0].matched)                         // not exempt: the DC's domain is other.example
+        #expect(v[0].why.contains("other.example"))
+        #expect(PolicySelector.evaluate(f, SelectionFacts(identity: id))[0].why.contains("unknown"))
+    }
+
+    @Test func serversAcceptShortAndFullNames() {
+        #expect(PolicySelector.serverMatches("dc1", "dc1"))
+        #expect(PolicySelector.serverMatches("dc1.lab.example", "dc1"))
+        #expect(PolicySelector.serverMatches("DC1", "dc1.lab.example"))
+        #expect(PolicySelector.serverMatches("dc1.lab.example", "DC1.LAB.EXAMPLE."))
+        #expect(!PolicySelector.serverMatches("dc1.lab.example", "dc1.other.example"))
+        #expect(!PolicySelector.serverMatches("dc1", "dc2.lab.example"))
+        let f = PolicyFilters(servers: PrincipalFilter(mode: .block, members: ["dc1.lab.example"]))
+        #expect(Self.chosen(f, SelectionFacts(identity: Identity(accountName: "a"), server: "dc1")))
+    }
+
+    @Test func subtreeComparesParsedRDNsNotStrings() {
+        let f = PolicyFilters(containers: PrincipalFilter(mode: .allow, members: ["OU=Svc,OU=Dept,DC=lab,DC=example"], subtree: true))
+        func applies(_ dn: String) -> Bool { Self.chosen(f, PolicySelectionTests.facts("u", dn: dn)) }
+        // A sibling OU named "x,OU=Svc" (escaped comma) is not under OU=Svc: its users are not exempt.
+        #expect(applies("CN=u,OU=x\\,OU=Svc,OU=Dept,DC=lab,DC=example"))
+        #expect(applies("CN=u,OU=x\\2COU=Svc,OU=Dept,DC=lab,DC=example"))
+        // Really under it, however spelled: exempt.
+        #expect(!applies("CN=u,OU=Svc,OU=Dept,DC=lab,DC=example"))
+        #expect(!applies("cn=u, ou=Deep , ou=SVC,ou=dept,dc=LAB,dc=example"))
+        #expect(!applies("CN=u,OU=Deep,OU=S\\76c,OU=Dept,DC=lab,DC=example"))
+        let exact = PolicyFilters(containers: PrincipalFilter(mode: .block, members: ["OU=Svc,OU=Dept,DC=lab,DC=example"]))
+        #expect(!Self.chosen(exact, PolicySelectionTests.facts("u", dn: "CN=u,OU=x\\,OU=Svc,OU=Dept,DC=lab,DC=example")))
+        #expect(Self.chosen(exact, PolicySelectionTests.facts("u", dn: "CN=u+UID=7,OU=Svc,OU=Dept,DC=lab,DC=example")))
+    }
+
+    @Test func emptyListsMatchEveryone() {
+        // Seed 001: "Selecting Block with no accounts, groups, or containers specified applies the filter rule to all accounts".
+        for f in [PolicyFilters(accounts: PrincipalFilter(mode: .block, members: [])),
+                  PolicyFilters(groups: PrincipalFilter(mode: .block, members: [])),
+                  PolicyFilters(containers: PrincipalFilter(mode: .block, members: [], subtree: true)),
+                  PolicyFilters(domains: PrincipalFilter(mode: .block, members: [])),
+                  PolicyFilters(groups: PrincipalFilter(mode: .allow, members: []))] {
+            #expect(Self.chosen(f, PolicySelectionTests.facts("anyone")))   // no groups, no DN, no domain known
+            #expect(!f.needsDirectory)
+        }
+        let v = PolicySelector.evaluate(PolicyFilters(accounts: PrincipalFilter(mode: .block, members: [])), PolicySelectionTests.facts("x"))
+        #expect(v[0].why.contains("empty"))
+    }
+
+    @Test func unknownGroupIsNamedInTheFilterLine() {
+        let f = PolicyFilters(groups: PrincipalFilter(mode: .block, members: ["Domain Admin", "Executives"]))
+        let facts = SelectionFacts(identity: Identity(accountName: "a"), groups: ["domain admins"], unknownGroups: ["domain admin"])
+        let v = PolicySelector.evaluate(f, facts)[0]
+        #expect(!v.matched)
+        #expect(v.why == "not in the block list; no such group in the directory: \"Domain Admin\"")
+    }
+}

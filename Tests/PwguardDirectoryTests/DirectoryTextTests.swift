@@ -5,6 +5,7 @@ import PwguardConfig
 import PwguardCore
 import Testing
 @testable import PwguardDirectory
+import CLDAP
 
 @Suite struct SIDTests {
     @Test func domainUserSID() {
@@ -70,10 +71,14 @@ import Testing
 
     @Test func oneSearchForAllGroups() {
         #expect(LDAPFilter.groups(names: []) == nil)
+        // sAMAccountName only: cn is unique only within one container (issue 12, finding 5).
         #expect(LDAPFilter.groups(names: ["Executives", "LAB\\Domain Admins", "executives", "a*"]) ==
-            "(&(objectClass=group)(|(sAMAccountName=Executives)(cn=Executives)"
-            + "(sAMAccountName=Domain Admins)(cn=Domain Admins)(sAMAccountName=a\\2a)(cn=a\\2a)))")
+            "(&(objectClass=group)(|(sAMAccountName=Executives)(sAMAccountName=Domain Admins)(sAMAccountName=a\\2a)))")
+        // A DN: by distinguishedName, in canonical form (escapes kept, so it stays one value).
+        #expect(LDAPFilter.groups(names: ["cn=Board\\, EMEA , OU=Groups,DC=lab"]) ==
+            "(&(objectClass=group)(|(distinguishedName=cn=Board\\5c, EMEA,ou=Groups,dc=lab)))")
     }
+
 }
 
 @Suite struct LDAPIURLTests {
@@ -320,5 +325,65 @@ import Testing
         var noPwd = Self.blob
         noPwd[8] = 10  // only the first 10 records, unicodePwd (the 15th) not among them
         #expect(ReplicationMetadata.passwordVersion(noPwd) == nil)
+    }
+}
+
+/// Configured group names resolve by sAMAccountName (never cn), by DN or as SIDs; a name naming two groups is an
+/// error, one naming none is reported (issue 12, findings 5 and 14).
+@Suite struct GroupResolutionTests {
+    static let execSID: [UInt8] = [1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0x10, 0x04, 0, 0]   // S-1-5-21-1-2-3-1040
+    static let fakeSID: [UInt8] = [1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0x11, 0x04, 0, 0]   // …-1041
+
+    static func collector(_ groups: [(dn: String, account: String, sid: [UInt8])]) -> Collector {
+        let c = Collector()
+        for g in groups {
+            let dn = Array(g.dn.utf8), account = Array(g.account.utf8)
+            dn.withUnsafeBufferPointer { c.add(step: Int32(PWG_STEP_GROUPS), attr: nil, value: $0) }
+            account.withUnsafeBufferPointer { c.add(step: Int32(PWG_STEP_GROUPS), attr: "sAMAccountName", value: $0) }
+            g.sid.withUnsafeBufferPointer { c.add(step: Int32(PWG_STEP_GROUPS), attr: "objectSid", value: $0) }
+        }
+        return c
+    }
+
+    @Test func aGroupWhoseCnCopiesANameDoesNotCount() throws {
+        // An OU admin's group cn=Executives (sAMAccountName "evil") in another OU: not "Executives".
+        let c = Self.collector([("CN=Executives,OU=Groups,DC=lab", "Executives", Self.execSID),
+                                ("CN=Executives,OU=Delegated,DC=lab", "evil", Self.fakeSID)])
+        let r = try DirectoryLookup.resolveGroups(c, names: ["Executives", "LAB\\executives"], token: ["S-1-5-21-1-2-3-1041"]).get()
+        #expect(r.map(\.sids) == [["S-1-5-21-1-2-3-1040"], ["S-1-5-21-1-2-3-1040"]])
+        #expect(r.allSatisfy { !$0.isMember })
+    }
+
+    @Test func dnsAndSIDs() throws {
+        let c = Self.collector([("CN=Executives,OU=Groups,DC=lab", "Executives", Self.execSID),
+                                ("CN=Executives,OU=Delegated,DC=lab", "evil", Self.fakeSID)])
+        let r = try DirectoryLookup.resolveGroups(c, names: ["cn=executives, ou=DELEGATED,dc=lab", "S-1-5-32-544"],
+                                                  token: ["S-1-5-21-1-2-3-1041"]).get()
+        #expect(r[0].sids == ["S-1-5-21-1-2-3-1041"] && r[0].isMember)
+        #expect(r[1].sids == ["S-1-5-32-544"] && !r[1].isMember)
+    }
+
+    @Test func aNameNamingTwoGroupsIsAnError() {
+        // sAMAccountName is unique in a domain, but two DCs can create the same name before they replicate.
+        let c = Self.collector([("CN=Executives,OU=Groups,DC=lab", "Executives", Self.execSID),
+                                ("CN=Executives CNF:1,OU=Groups,DC=lab", "executives", Self.fakeSID)])
+        let r = DirectoryLookup.resolveGroups(c, names: ["Executives"], token: [])
+        guard case .failure(let e) = r, case .ambiguousGroup(let name, let dns) = e else {
+            Issue.record("expected ambiguousGroup, got \(r)")
+            return
+        }
+        #expect(name == "Executives" && dns.count == 2)
+        #expect(e.cause == "ambiguous_group")
+        #expect(e.description.contains("\"Executives\" names 2 groups"))
+    }
+
+    @Test func anUnknownNameResolvesToNothing() throws {
+        let c = Self.collector([("CN=Domain Admins,CN=Users,DC=lab", "Domain Admins", Self.execSID)])
+        let r = try DirectoryLookup.resolveGroups(c, names: ["Domain Admin"], token: []).get()
+        #expect(r[0].sids.isEmpty)
+        let facts = DirectoryFacts(distinguishedName: "CN=u,DC=lab", accountName: "u", objectSID: "S-1-5-21-1-2-3-1000",
+                                   groups: r, namingContext: "DC=lab,DC=example")
+        #expect(facts.unknownGroups == ["Domain Admin"])
+        #expect(facts.domainName == "lab.example")
     }
 }

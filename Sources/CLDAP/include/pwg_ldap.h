@@ -58,7 +58,8 @@ typedef struct pwg_dir_request {
     const unsigned char *password;   /* PWG_AUTH_SIMPLE; not NUL-terminated */
     size_t password_len;
     int timeout_ms;                  /* the whole lookup, connect included */
-    const char *user_filter;         /* subtree search under defaultNamingContext; required */
+    const char *user_filter;         /* subtree search under defaultNamingContext; NULL: no user, tokenGroups
+                                        or extra attributes, only the group search (which is then required) */
     const char *group_filter;        /* NULL: no group search */
     int token_groups;                /* 1: base search for tokenGroups on the user's DN */
     const char *const *extra_user_attrs; /* NULL-terminated; more attributes of the user entry (or NULL) */
