@@ -25,6 +25,7 @@ struct ConfigCommand: ParsableCommand {
                 let broken = c.resources.storeProblems
                 for (name, problem) in broken { printError("\(path): [stores] \(name): \(problem) (check follows on_error)") }
                 if !broken.isEmpty { throw ExitCode(PwguardCheck.ExitCode.usageOrConfig.rawValue) }
+                try checkGroups(c)
                 print("\(path): valid: \(c.policies.count) \(c.policies.count == 1 ? "policy" : "policies")"
                       + (c.defaultPolicy.map { ", default \"\($0)\"" } ?? ", no default policy")
                       + ", on_error = \(c.onError.rawValue), deadline \(c.deadlineMilliseconds) ms")
@@ -39,7 +40,6 @@ struct ConfigCommand: ParsableCommand {
                                + "hashes in it (docs/history.md)")
                 }
                 domainWarning(c)
-                try checkGroups(c)
                 for p in c.policies {
                     print("  policy \"\(p.name)\" priority \(p.priority) \(p.mode.rawValue): "
                           + p.ruleSets.map { "\($0.rules.count) rules (\($0.requirement))" }.joined(separator: ", "))

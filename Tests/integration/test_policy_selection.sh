@@ -69,6 +69,99 @@ test_selection_explain_shows_why() {
     assert_match "explain's verdict" 'Verdict: REJECT' "$out"
 }
 
+# Issue 12, finding 5: a group whose cn copies a configured name (in another OU, with its own sAMAccountName,
+# as anyone allowed to create groups in some OU can make) does not count as that group.
+test_selection_group_cn_copy_does_not_count() {
+    lab_ou_add Delegated >/dev/null
+    printf 'dn: CN=Executives,OU=Delegated,%s\nchangetype: add\nobjectClass: group\nsAMAccountName: psfakeexec\n' "$LAB_BASE_DN" \
+        | lab_ldapmodify >/dev/null
+    [ -n "$(lab_dn_of psfakeexec)" ] || fail_op "creating CN=Executives,OU=Delegated (sAMAccountName psfakeexec)"
+    lab_user_add psspoof 'Init-Qw7-Plomb-Nm-1' >/dev/null
+    lab_group_addmembers psfakeexec psspoof >/dev/null || fail_op "adding psspoof to psfakeexec"
+    assert_eq "policy for psspoof (member of a group whose cn is Executives)" "Everyone" "$(ps_policy psspoof)"
+    assert_eq "policy for psceo (the real Executives)" "Executives" "$(ps_policy psceo)"
+    # the same group given by DN or SID
+    local cfg=$LAB/group-by-dn.toml sid
+    sid=$(LT ldbsearch -H "$LAB_SAMLDB" "(sAMAccountName=psfakeexec)" objectSid 2>/dev/null | sed -n 's/^objectSid: //p')
+    sed "s#^groups = { block = \[\"Executives\"\] }\$#groups = { block = [\"cn=executives, ou=DELEGATED,$LAB_BASE_DN\"] }#" "$PS_CONFIG" > "$cfg"
+    assert_eq "policy for psspoof with the group given by DN" "Executives" \
+        "$(printf 'Zz9-Vexa-Lumb-Qorp-Twix' | "$PS_BIN" explain --config "$cfg" --account psspoof --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["policy"]["name"])')"
+    sed -i "s#^groups = { block = \[.*\] }\$#groups = { block = [\"$sid\"] }#" "$cfg"
+    assert_eq "policy for psspoof with the group given by SID ($sid)" "Executives" \
+        "$(printf 'Zz9-Vexa-Lumb-Qorp-Twix' | "$PS_BIN" explain --config "$cfg" --account psspoof --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["policy"]["name"])')"
+}
+
+# Issue 12, finding 14: a configured group that does not exist (a typo) is named by config check, by check's
+# event=warning (which never holds the password) and by explain's filter line.
+test_selection_unknown_group_is_named() {
+    local cfg=$LAB/unknown-group.toml rc out
+    sed 's/^groups = { block = \["Executives"\] }$/groups = { block = ["Executives", "Domain Admin"] }/' "$PS_CONFIG" > "$cfg"
+    out=$("$PS_BIN" config check "$cfg" 2>&1) || fail "config check refused $cfg: $out"
+    assert_match "config check on the DC names the group" 'no group "Domain Admin" in the directory' "$out"
+    printf 'Vexa-Lumb-42xy-Unk' | SAMBA_CPS_ACCOUNT_NAME=psclerk PWGUARD_LOG_SOCKET=$LAB/none.sock "$PS_BIN" check --config "$cfg" 2>"$LAB/unknown.err"
+    rc=$?
+    assert_eq "exit status (decided normally: Staff exactly accepts)" 0 "$rc"
+    out=$(cat "$LAB/unknown.err")
+    assert_match "check warns naming the group" 'event=warning account=psclerk .*cause=unknown_group group="Domain Admin"' "$out"
+    assert_match "then the decision" 'event=check account=psclerk .*policy="Staff exactly"' "$out"
+    if grep -q 'Vexa-Lumb-42xy-Unk' "$LAB/unknown.err"; then fail "the password reached the log: $out"; fi
+    out=$(printf 'Zz9-Vexa-Lumb-Qorp-Twix' | "$PS_BIN" explain --config "$cfg" --account psclerk)
+    assert_match "explain's filter line names it" 'groups: not in the block list; no such group in the directory: "Domain Admin"' "$out"
+}
+
+# Issue 12, finding 5: a name that names two groups. Samba refuses a second sAMAccountName "Executives", but two
+# DCs can each create one before they replicate; the test makes that state by renaming the cn copy in the
+# domain partition's file directly (below Samba's modules), and renames it back at the end.
+ps_rename_fake() {
+    printf 'dn: CN=Executives,OU=Delegated,%s\nchangetype: modify\nreplace: sAMAccountName\nsAMAccountName: %s\n' "$LAB_BASE_DN" "$1" \
+        | LT ldbmodify -H "$LAB_PRIVATE_DIR/sam.ldb.d/$(printf %s "$LAB_BASE_DN" | tr '[:lower:]' '[:upper:]').ldb" >/dev/null 2>&1
+}
+test_selection_ambiguous_group_follows_on_error() {
+    local cfg=$LAB/ambiguous.toml rc out
+    [ -n "$(lab_dn_of psfakeexec)" ] || fail "psfakeexec (test_selection_group_cn_copy_does_not_count) is missing"
+    trap 'ps_rename_fake psfakeexec' EXIT
+    ps_rename_fake Executives || fail "cannot rename psfakeexec in the partition file"
+    [ "$(LT ldbsearch -H "$LAB_SAMLDB" '(sAMAccountName=Executives)' dn 2>/dev/null | grep -c '^dn: ')" = 2 ] \
+        || fail "expected two groups named Executives"
+    out=$("$PS_BIN" config check "$PS_CONFIG" 2>&1)
+    rc=$?
+    assert_eq "config check on the DC: exit status" 2 "$rc"
+    assert_match "config check names the group and both DNs" '"Executives" names 2 groups .*OU=Delegated' "$out"
+    printf 'Vexa-Lumb-42xy-Amb' | SAMBA_CPS_ACCOUNT_NAME=psclerk PWGUARD_LOG_SOCKET=$LAB/none.sock "$PS_BIN" check --config "$PS_CONFIG" 2>"$LAB/ambiguous.err"
+    rc=$?
+    out=$(cat "$LAB/ambiguous.err")
+    assert_eq "check: on_error reject (3)" 3 "$rc"
+    assert_match "the event names the group" 'event=error account=psclerk .*cause=directory directory=ambiguous_group detail="the configured group \\"Executives\\" names 2 groups' "$out"
+    sed 's/^default_policy = "Everyone"$/on_error = "accept"\n&/' "$PS_CONFIG" > "$cfg"
+    printf 'Vexa-Lumb-42xy-Amb' | SAMBA_CPS_ACCOUNT_NAME=psclerk PWGUARD_LOG_SOCKET=$LAB/none.sock "$PS_BIN" check --config "$cfg" 2>"$LAB/ambiguous2.err"
+    rc=$?
+    assert_eq "check with on_error = accept" 0 "$rc"
+    assert_match "accept-on-error" 'directory=ambiguous_group .*verdict=accept-on-error' "$(cat "$LAB/ambiguous2.err")"
+    if grep -q 'Vexa-Lumb-42xy-Amb' "$LAB/ambiguous.err" "$LAB/ambiguous2.err"; then fail "the password reached the log"; fi
+}
+
+# Issue 12, finding 3: without `domain`, a domains filter matches the directory's naming context (DC=lab,
+# DC=example → lab.example) by whole labels, also for an account that does not exist yet (user create).
+test_selection_domain_from_the_naming_context() {
+    local cfg=$LAB/domain-nc.toml rc
+    { sed -n '1,/^# Seed 001/p' "$PS_CONFIG" | grep -v '^domain = '
+      printf '[[policy]]\nname = "Lab domain"\npriority = 5\n[policy.applies_to]\ndomains = { block = ["LAB.example"] }\n'
+      printf '[[policy.rule_set]]\n[[policy.rule_set.rule]]\nid = "length"\nmin = 30\n\n'
+      sed -n '/^# Seed 001/,$p' "$PS_CONFIG"; } > "$cfg"
+    "$PS_BIN" config check "$cfg" >/dev/null 2>&1 || fail "invalid $cfg"
+    assert_eq "policy for psnobody (the DC's domain lab.example from its naming context)" "Lab domain" \
+        "$(printf 'Zz9-Vexa-Lumb-Qorp-Twix' | "$PS_BIN" explain --config "$cfg" --account psnobody --upn psnobody@other.example --json \
+           | python3 -c 'import json,sys; print(json.load(sys.stdin)["policy"]["name"])')"
+    printf 'Vexa-Lumb-42xy' | SAMBA_CPS_ACCOUNT_NAME=psnotyet PWGUARD_LOG_SOCKET=$LAB/none.sock "$PS_BIN" check --config "$cfg" 2>"$LAB/domain-nc.err"
+    rc=$?
+    assert_eq "a new account (no such user yet) under the lab domain's policy (min 30)" 1 "$rc"
+    assert_match "the event" 'policy="Lab domain" .*directory=new-account' "$(cat "$LAB/domain-nc.err")"
+    sed -i 's/^domains = { block = \["LAB.example"\] }$/domains = { block = ["example.lab", "b.lab.example"] }/' "$cfg"
+    assert_eq "other domains, and a domain below lab.example, do not match" "Staff exactly" \
+        "$(printf 'Zz9-Vexa-Lumb-Qorp-Twix' | "$PS_BIN" explain --config "$cfg" --account psclerk --json \
+           | python3 -c 'import json,sys; print(json.load(sys.stdin)["policy"]["name"])')"
+}
+
 # through Samba: the same 14-character password is refused for the executive (min 20) and set for the clerk
 test_selection_through_a_real_change() {
     lab_use_cps "exec $PS_BIN check --config $PS_CONFIG" >/dev/null || fail "restarting the DC with pwguard failed"
