@@ -10,7 +10,8 @@ public struct Identity: Sendable, Equatable {
     public var givenName: String?
     /// sn, from the directory (or `explain --surname`).
     public var surname: String?
-    /// DNS domain name (e.g. `lab.example`), from the UPN suffix, the directory or the configuration.
+    /// DNS domain name (e.g. `lab.example`), from the UPN suffix, the directory or the configuration. Rules
+    /// may use it (the entra rule's tenant name); `domains` filters never do (`SelectionFacts.domain`).
     public var domainName: String?
     /// The user's DN, when a directory lookup found it.
     public var distinguishedName: String?
