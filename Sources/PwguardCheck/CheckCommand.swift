@@ -118,10 +118,9 @@ public enum CheckCommand {
             return errorExit(.internalError)
         }
         let identity = resolution.identity
-        // A configured group that names no group in the directory (a typo) silently never matches: say so.
-        if !resolution.unknownGroups.isEmpty {
-            sink.log(.warning, "event=warning " + base.text + " cause=unknown_group group=\(EventLine.quote(resolution.unknownGroups.joined(separator: ", "))) detail=\"no such group in the directory: filters naming it never match\"")
-        }
+        // A configured group that names no group (a typo) silently never matches, one that names two cannot be
+        // trusted: say so, naming it.
+        for w in resolution.warnings { sink.log(.warning, "event=warning " + base.text + " " + w) }
 
         // 6. Policy, rules, verdict.
         let facts = resolution.selectionFacts(config: config, server: hostName())

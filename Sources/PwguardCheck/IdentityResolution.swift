@@ -28,6 +28,20 @@ public struct IdentityResolution: Sendable {
     /// The DNS domain of the directory's naming context (`DC=lab,DC=example` → `lab.example`), when looked up.
     public var directoryDomain: String?
 
+    /// `cause=… group=… detail=…` texts for `event=warning` lines: configured group names that name no group,
+    /// and a name that names several when the check proceeds anyway (`block_if_groups_unresolved`).
+    public var warnings: [String] {
+        var out: [String] = []
+        if !unknownGroups.isEmpty {
+            out.append("cause=unknown_group group=\(EventLine.quote(unknownGroups.joined(separator: ", "))) "
+                       + "detail=\"no such group in the directory: filters naming it never match\"")
+        }
+        if case .ambiguousGroup(let name, _)? = error {
+            out.append("cause=ambiguous_group group=\(EventLine.quote(name)) detail=\(EventLine.quote(error!.description))")
+        }
+        return out
+    }
+
     /// What policy selection sees: the groups, unknown group names, the DC's domain (the configured `domain`
     /// wins over the directory's; the UPN suffix is never used) and host name.
     public func selectionFacts(config: Configuration, domain: String? = nil, server: String?) -> SelectionFacts {

@@ -137,7 +137,16 @@ test_selection_ambiguous_group_follows_on_error() {
     rc=$?
     assert_eq "check with on_error = accept" 0 "$rc"
     assert_match "accept-on-error" 'directory=ambiguous_group .*verdict=accept-on-error' "$(cat "$LAB/ambiguous2.err")"
-    if grep -q 'Vexa-Lumb-42xy-Amb' "$LAB/ambiguous.err" "$LAB/ambiguous2.err"; then fail "the password reached the log"; fi
+    # block_if_groups_unresolved: the Executives policy (min 20) applies as if psclerk were a member, and a
+    # warning names the group
+    sed 's/^groups = { block = \["Executives"\] }$/&\nblock_if_groups_unresolved = true/' "$PS_CONFIG" > "$cfg"
+    printf 'Vexa-Lumb-42xy-Amb' | SAMBA_CPS_ACCOUNT_NAME=psclerk PWGUARD_LOG_SOCKET=$LAB/none.sock "$PS_BIN" check --config "$cfg" 2>"$LAB/ambiguous3.err"
+    rc=$?
+    out=$(cat "$LAB/ambiguous3.err")
+    assert_eq "check with block_if_groups_unresolved: Executives (min 20) rejects" 1 "$rc"
+    assert_match "a warning names the group" 'event=warning account=psclerk .*cause=ambiguous_group group=Executives ' "$out"
+    assert_match "the event" 'policy=Executives .*directory=unresolved:ambiguous_group' "$out"
+    if grep -q 'Vexa-Lumb-42xy-Amb' "$LAB/ambiguous.err" "$LAB/ambiguous2.err" "$LAB/ambiguous3.err"; then fail "the password reached the log"; fi
 }
 
 # Issue 12, finding 3: without `domain`, a domains filter matches the directory's naming context (DC=lab,
