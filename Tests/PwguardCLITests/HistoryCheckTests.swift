@@ -61,4 +61,17 @@ import Testing
         #expect(r.status == 2)
         #expect(r.stderr.contains("must be run as root"))
     }
+
+    /// Finding 6: the record process (root, on a DC) refuses an unframed or injected job and never traps
+    /// (a line of spaces killed it with SIGILL; a `config` line after a newline was obeyed).
+    @Test func recordProcessRefusesAnUnframedJob() throws {
+        let evil = try Pwguard.writeTemp("evil.toml", "this is = not [ a config")
+        for job in ["pwguard-history-job 1\naccount x\nconfig \(evil)\nkeep 1 0 1\ndelete\n",
+                    "pwguard-history-job 1\n" + String(repeating: " ", count: 30) + "\n", "pwguard-history-job 2\n  \n", "   \n", ""] {
+            let r = try Pwguard.run(["__history-record"], stdin: Array(job.utf8))
+            #expect(r.status == 2, "\(job.debugDescription): exit \(r.status)")
+            #expect(r.log.count == 1 && r.log.first?.contains("event=history_error cause=job") == true, "\(r.log)")
+            #expect(r.log.first?.contains("evil") == false)
+        }
+    }
 }
