@@ -10,6 +10,7 @@
 #   config_loader   Tests/fuzz/ConfigLoader: the TOML configuration loader
 #   store_reader    Tests/fuzz/StoreReader: the breached-password store reader (damaged copies of a valid store)
 #   word_index_reader Tests/fuzz/WordIndexReader: the word-index reader and the word rules' walks over it
+#   history_job     Tests/fuzz/HistoryJob: the job text the root history record process reads on stdin
 # A new target: a directory Tests/fuzz/<Name> with one file defining LLVMFuzzerTestOneInput, a line in
 # TARGETS below naming the modules it needs, and a seed corpus Tests/fuzz/corpus/<target>/.
 set -euo pipefail
@@ -26,6 +27,7 @@ declare -A TARGETS=(
     [config_loader]="ConfigLoader|CTOML TOMLKit PwguardCore PwguardConfig"
     [store_reader]="StoreReader|PwguardCore"
     [word_index_reader]="WordIndexReader|PwguardCore"
+    [history_job]="HistoryJob|PwguardCore"
 )
 # extra sources compiled into a target's own module (the check's input decoding and decision)
 declare -A EXTRA=(
@@ -33,6 +35,7 @@ declare -A EXTRA=(
     [config_loader]=""
     [store_reader]="Tests/fuzz/Shared/Damage.swift"
     [word_index_reader]="Tests/fuzz/Shared/Damage.swift"
+    [history_job]=""
 )
 
 [ -d .build/checkouts/TOMLKit ] || swift package resolve >/dev/null
@@ -85,5 +88,5 @@ build_target() {
     echo "$OUT/$t"
 }
 
-if [ $# = 0 ]; then set -- rule_engine config_loader store_reader word_index_reader; fi
+if [ $# = 0 ]; then set -- rule_engine config_loader store_reader word_index_reader history_job; fi
 for t in "$@"; do build_target "$t"; done

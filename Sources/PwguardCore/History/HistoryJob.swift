@@ -144,7 +144,8 @@ public struct HistoryJob: Sendable, Equatable, CustomStringConvertible {
         let act: Action
         switch action.value {
         case "record"?:
-            guard let t = record.value, let r = HistoryRecord(text: t) else { return nil }
+            // the record exactly as `check` writes it (one spelling: no leading zeros, canonical base64)
+            guard let t = record.value, let r = HistoryRecord(text: t), r.text == t else { return nil }
             act = .record(r)
         case "delete"?:
             guard record.value == nil else { return nil }
@@ -165,8 +166,11 @@ public struct HistoryJob: Sendable, Equatable, CustomStringConvertible {
 
     static func decimal(_ s: String) -> Int64? { decimal(Substring(s)) }
 
+    /// An optional "-" (not before 0), then `decimal`.
     static func signedDecimal(_ s: String) -> Int64? {
-        s.first == "-" ? decimal(Substring(s.dropFirst())).map { -$0 } : decimal(s)
+        guard s.first == "-" else { return decimal(s) }
+        guard let n = decimal(Substring(s.dropFirst())), n != 0 else { return nil }
+        return -n
     }
 
     static func hex16(_ s: String) -> [UInt8]? {
