@@ -303,6 +303,11 @@ test_history_show_and_clear() {
     out=$(L setpriv --reuid=65534 --regid=65534 --clear-groups "$H_BIN" history show --config "$H_CONFIG" hcount 2>&1) \
         && fail "history show ran as nobody"
     assert_match "non-root refused" "must be run as root" "$out"
+    # --directory (as explain's): a directory that is not there fails; the privileged socket named explicitly works
+    out=$(L "$H_BIN" history show --config "$H_CONFIG" --directory "ldapi://%2Fnonexistent%2Fldapi" hcount 2>&1) \
+        && fail "history show --directory with no such socket succeeded: $out"
+    out=$(L "$H_BIN" history show --config "$H_CONFIG" --directory "$LAB_LDAPI_PRIV_URL" hcount) || fail "history show --directory: $out"
+    assert_match "show --directory counts" "3 records in $H_ATTR" "$out"
     out=$(L "$H_BIN" history clear --config "$H_CONFIG" hcount) || fail "history clear: $out"
     assert_match "clear" "deleted 3 history records" "$out"
     assert_eq "records after clear" 0 "$(h_count hcount)"
