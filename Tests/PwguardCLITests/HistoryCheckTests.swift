@@ -74,4 +74,15 @@ import Testing
             #expect(r.log.first?.contains("evil") == false)
         }
     }
+
+    /// The record process confirms a change by reading unicodePwd, which only the privileged socket returns.
+    @Test func configCheckWarnsWhenHistoryCannotBeConfirmed() throws {
+        let other = try Pwguard.oneRuleConfig("hist-ldapi.toml", top: "[directory]\nuri = \"ldapi://%2Fvar%2Flib%2Fsamba%2Fprivate%2Fldapi\"",
+                                              rule: "id = \"history\"\ncount = 24")
+        let r = try Pwguard.run(["config", "check", other], stdin: [])
+        #expect(r.status == 0 && r.stderr.contains("not the DC's privileged ldapi socket"), "\(r.stderr)")
+        let priv = try Self.config("hist-priv.toml", rule: "id = \"history\"\ncount = 24")
+        let q = try Pwguard.run(["config", "check", priv], stdin: [])
+        #expect(q.status == 0 && !q.stderr.contains("privileged ldapi"), "\(q.stderr)")
+    }
 }
