@@ -56,6 +56,7 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
     scripts/fuzz/run.sh store_reader "${FUZZ_SECONDS_STORE_READER:-30}"
     scripts/fuzz/run.sh word_index_reader "${FUZZ_SECONDS_WORD_INDEX_READER:-30}"
     scripts/fuzz/run.sh dn_parser "${FUZZ_SECONDS_DN_PARSER:-20}"
+    scripts/fuzz/run.sh history_job "${FUZZ_SECONDS_HISTORY_JOB:-20}"
 fi
 
 if [ "${SKIP_INTEGRATION:-0}" = 1 ]; then

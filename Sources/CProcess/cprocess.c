@@ -11,6 +11,8 @@ int pwguard_set_nondumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
 
 int pwguard_is_dumpable(void) { return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0); }
 
+int pwguard_set_name(const char *name) { return prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0); }
+
 extern char **environ;
 
 int pwguard_spawn_detached(const char *path, char *const argv[], const void *input, size_t len) {

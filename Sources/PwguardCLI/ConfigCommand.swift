@@ -40,6 +40,12 @@ struct ConfigCommand: ParsableCommand {
                                + "hashes in it (docs/history.md)")
                 }
                 domainWarning(c)
+                if HistoryRecorder.inUse(c), c.directory.bindDN != nil || c.directory.sasl != nil
+                    || (c.directory.uri.map { !$0.contains("ldap_priv") } ?? false) {
+                    printError("warning: history is in use but [directory] is not the DC's privileged ldapi socket: the record "
+                               + "process confirms a change by reading unicodePwd and ntPwdHistory, which only that socket "
+                               + "returns, so no record would be written (result=unconfirmed; docs/history.md)")
+                }
                 for p in c.policies {
                     print("  policy \"\(p.name)\" priority \(p.priority) \(p.mode.rawValue): "
                           + p.ruleSets.map { "\($0.rules.count) rules (\($0.requirement))" }.joined(separator: ", "))

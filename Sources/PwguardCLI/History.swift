@@ -25,11 +25,14 @@ struct HistoryCommand: ParsableCommand {
     struct Options: ParsableArguments {
         @Option(help: "Configuration file (default /etc/pwguard/pwguard.toml, else the embedded default).")
         var config: String?
+        @Option(help: "The directory to use (ldapi://, ldaps:// or ldap:// with StartTLS) instead of [directory] of the configuration.")
+        var directory: String?
         @Argument(help: "The account (sAMAccountName).")
         var account: String
     }
 
-    static func prepare(_ o: Options) throws -> (Configuration, DirectoryFacts) {
+    /// The configuration, the user, and the directory settings to write with (`--directory` applied).
+    static func connect(_ o: Options) throws -> (Configuration, DirectoryFacts, DirectorySettings) {
         guard geteuid() == 0 else {
             printError("pwguard history: must be run as root (the history is confidential; the privileged socket is root's)")
             throw ExitCode(2)
@@ -40,10 +43,11 @@ struct HistoryCommand: ParsableCommand {
             throw ExitCode(2)
         }
         var settings = config.directory
+        if let d = o.directory { settings.uri = d; settings.enabled = true }
         settings.timeoutMilliseconds = max(settings.timeoutMilliseconds, 5000)
         switch DirectoryLookup.lookup(account: o.account, settings: settings, extraAttributes: HistoryRecorder.lookupAttributes(config.history),
                                       tokenGroups: false) {
-        case .success(let f): return (config, f)
+        case .success(let f): return (config, f, settings)
         case .failure(let e):
             printError("pwguard history: \(e)")
             throw ExitCode(3)
@@ -56,7 +60,7 @@ struct HistoryCommand: ParsableCommand {
         @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() throws {
-            let (config, facts) = try HistoryCommand.prepare(options)
+            let (config, facts, _) = try HistoryCommand.connect(options)
             let values = (facts.extra[config.history.attribute.lowercased()] ?? []).map { String(decoding: $0, as: UTF8.self) }
             let snapshot = HistorySnapshot(values: values, readAt: Int64(time(nil)))
             let records = snapshot.records
@@ -91,15 +95,13 @@ struct HistoryCommand: ParsableCommand {
         @OptionGroup var options: Options
 
         func run() throws {
-            let (config, facts) = try HistoryCommand.prepare(options)
+            let (config, facts, settings) = try HistoryCommand.connect(options)
             let values = facts.extra[config.history.attribute.lowercased()] ?? []
             let ours = values.filter { HistoryRecord(text: String(decoding: $0, as: UTF8.self)) != nil }
             if ours.isEmpty {
                 print("\(facts.accountName): no history records")
                 return
             }
-            var settings = config.directory
-            settings.timeoutMilliseconds = max(settings.timeoutMilliseconds, 5000)
             switch DirectoryLookup.modify(dn: facts.distinguishedName, attribute: config.history.attribute, delete: ours, add: [], settings: settings) {
             case .success: print("\(facts.accountName): deleted \(ours.count) history record\(ours.count == 1 ? "" : "s")")
             case .failure(let e):

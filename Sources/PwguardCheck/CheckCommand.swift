@@ -140,7 +140,7 @@ public enum CheckCommand {
         if let f = hasher.failure { historyProblem = f.message }
         var historyJob: String?
         if historyProblem == nil {
-            switch HistoryRecorder.plan(decision: decision, resolution: resolution, config: config, password: password, now: Int64(time(nil))) {
+            switch HistoryRecorder.plan(decision: decision, resolution: resolution, config: config, password: password, now: .now()) {
             case .failure(let e): historyProblem = e.message
             case .success(nil): break
             case .success(let job?):

@@ -78,16 +78,26 @@ public struct HistorySettings: Sendable, Equatable {
     /// How long the record process waits for the change to commit before it gives up (seconds).
     public var confirmTimeoutSeconds: Int
     public var withoutRule: WithoutRule
+    /// Where record processes take their seats (flock files): a root-owned directory, created 0700.
+    public var runDirectory: String
+    /// At most this many record processes hold a seat at once, and at most `maxRecordProcessesPerUser` per user.
+    public var maxRecordProcesses: Int
+    public var maxRecordProcessesPerUser: Int
 
     public static let defaultAttribute = "pwguardPasswordHistory"
+    public static let defaultRunDirectory = "/run/pwguard"
 
     public init(attribute: String = HistorySettings.defaultAttribute, hashing: HistoryHashing = .defaultArgon2id,
-                maxRecords: Int = 100, confirmTimeoutSeconds: Int = 30, withoutRule: WithoutRule = .keep) {
+                maxRecords: Int = 100, confirmTimeoutSeconds: Int = 30, withoutRule: WithoutRule = .keep,
+                runDirectory: String = HistorySettings.defaultRunDirectory, maxRecordProcesses: Int = 16, maxRecordProcessesPerUser: Int = 4) {
         self.attribute = attribute
         self.hashing = hashing
         self.maxRecords = maxRecords
         self.confirmTimeoutSeconds = confirmTimeoutSeconds
         self.withoutRule = withoutRule
+        self.runDirectory = runDirectory
+        self.maxRecordProcesses = maxRecordProcesses
+        self.maxRecordProcessesPerUser = maxRecordProcessesPerUser
     }
 }
 

@@ -134,6 +134,14 @@ extension Loader {
         if let w = try r.choice("without_rule", HistorySettings.WithoutRule.allCases.map(\.rawValue)) {
             s.withoutRule = HistorySettings.WithoutRule(rawValue: w)!
         }
+        if let d = try r.text("run_directory") {
+            guard d.hasPrefix("/"), !d.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw r.error("run_directory", "must be an absolute path")
+            }
+            s.runDirectory = d
+        }
+        s.maxRecordProcesses = try r.int("max_record_processes", 1...256) ?? s.maxRecordProcesses
+        s.maxRecordProcessesPerUser = try r.int("max_record_processes_per_user", 1...64) ?? s.maxRecordProcessesPerUser
         r.finish()
         return s
     }

@@ -61,4 +61,28 @@ import Testing
         #expect(r.status == 2)
         #expect(r.stderr.contains("must be run as root"))
     }
+
+    /// Finding 6: the record process (root, on a DC) refuses an unframed or injected job and never traps
+    /// (a line of spaces killed it with SIGILL; a `config` line after a newline was obeyed).
+    @Test func recordProcessRefusesAnUnframedJob() throws {
+        let evil = try Pwguard.writeTemp("evil.toml", "this is = not [ a config")
+        for job in ["pwguard-history-job 1\naccount x\nconfig \(evil)\nkeep 1 0 1\ndelete\n",
+                    "pwguard-history-job 1\n" + String(repeating: " ", count: 30) + "\n", "pwguard-history-job 2\n  \n", "   \n", ""] {
+            let r = try Pwguard.run(["__history-record"], stdin: Array(job.utf8))
+            #expect(r.status == 2, "\(job.debugDescription): exit \(r.status)")
+            #expect(r.log.count == 1 && r.log.first?.contains("event=history_error cause=job") == true, "\(r.log)")
+            #expect(r.log.first?.contains("evil") == false)
+        }
+    }
+
+    /// The record process confirms a change by reading unicodePwd, which only the privileged socket returns.
+    @Test func configCheckWarnsWhenHistoryCannotBeConfirmed() throws {
+        let other = try Pwguard.oneRuleConfig("hist-ldapi.toml", top: "[directory]\nuri = \"ldapi://%2Fvar%2Flib%2Fsamba%2Fprivate%2Fldapi\"",
+                                              rule: "id = \"history\"\ncount = 24")
+        let r = try Pwguard.run(["config", "check", other], stdin: [])
+        #expect(r.status == 0 && r.stderr.contains("not the DC's privileged ldapi socket"), "\(r.stderr)")
+        let priv = try Self.config("hist-priv.toml", rule: "id = \"history\"\ncount = 24")
+        let q = try Pwguard.run(["config", "check", priv], stdin: [])
+        #expect(q.status == 0 && !q.stderr.contains("privileged ldapi"), "\(q.stderr)")
+    }
 }

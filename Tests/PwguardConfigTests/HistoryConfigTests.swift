@@ -25,8 +25,12 @@ import Testing
             max_records = 50
             confirm_timeout_seconds = 10
             without_rule = "delete"
+            run_directory = "/run/pwguard-test"
+            max_record_processes = 3
+            max_record_processes_per_user = 2
 
             """ + Self.rule, path: nil)
+        #expect(c.history.runDirectory == "/run/pwguard-test" && c.history.maxRecordProcesses == 3 && c.history.maxRecordProcessesPerUser == 2)
         #expect(c.history.attribute == "desktopProfile" && c.history.maxRecords == 50 && c.history.confirmTimeoutSeconds == 10)
         #expect(c.history.hashing == HistoryHashing(algorithm: .argon2id, memoryKiB: 65536, iterations: 3, parallelism: 2))
         #expect(c.history.withoutRule == .delete)
@@ -41,6 +45,9 @@ import Testing
         ("[history]\nargon2_memory_kib = 8\n", "argon2_memory_kib"),
         ("[history]\nattribute = \"bad name\"\n", "attribute"),
         ("[history]\nwithout_rule = \"maybe\"\n", "without_rule"),
+        ("[history]\nrun_directory = \"run/pwguard\"\n", "run_directory"),
+        ("[history]\nmax_record_processes = 0\n", "max_record_processes"),
+        ("[history]\nmax_record_processes_per_user = 65\n", "max_record_processes_per_user"),
         ("[history]\nmax_records = 10\n", "more than [history] max_records = 10"),
         ("[history]\nsalt = \"x\"\n", "salt"),
     ])

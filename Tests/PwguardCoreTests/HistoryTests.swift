@@ -49,11 +49,21 @@ import Testing
 
     @Test func recordTextRoundTripsAndRejectsOthers() throws {
         let r = HistoryRecord(hashing: .defaultArgon2id, salt: Array(repeating: 7, count: 16), time: 1_790_000_000, hash: Array(repeating: 9, count: 32))
-        #expect(r.text.hasPrefix("pwg1$argon2id$m=19456,t=2,p=1$"))
+        #expect(r.text.hasPrefix("pwg2$argon2id$m=19456,t=2,p=1$"))
+        #expect(r.text.contains("$1790000000.000000$"))
         #expect(HistoryRecord(text: r.text) == r)
+        let us = HistoryRecord(hashing: .sha256, salt: Array(repeating: 1, count: 16), time: 1_790_000_000, microseconds: 4_321,
+                               hash: Array(repeating: 2, count: 32))
+        #expect(us.text.contains("$1790000000.004321$") && HistoryRecord(text: us.text) == us)
+        // a pwg1 record (whole seconds) is read and written back byte for byte
+        let v1 = "pwg1$sha256$-$AQEBAQEBAQEBAQEBAQEBAQ$1790000000$AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI"
+        #expect(HistoryRecord(text: v1)?.text == v1 && HistoryRecord(text: v1)?.format == 1)
+        #expect(HistoryRecord(text: v1)!.isNewer(than: us) == false && us.isNewer(than: HistoryRecord(text: v1)!))
         let s = HistoryRecord(hashing: .sha256, salt: Array(repeating: 1, count: 16), time: 5, hash: Array(repeating: 2, count: 32))
         #expect(HistoryRecord(text: s.text) == s)
-        for bad in ["", "pwg2$sha256$-$AAAAAAAAAAA$5$AAAAAAAAAAAAAAAAAAAAAA", "pwg1$md5$-$AAAAAAAAAAA$5$AAAAAAAAAAAAAAAAAAAAAA",
+        for bad in ["", "pwg3$sha256$-$AAAAAAAAAAA$5$AAAAAAAAAAAAAAAAAAAAAA", "pwg2$sha256$-$AAAAAAAAAAA$5$AAAAAAAAAAAAAAAAAAAAAA",
+                    "pwg2$sha256$-$AAAAAAAAAAA$5.12345$AAAAAAAAAAAAAAAAAAAAAA", "pwg2$sha256$-$AAAAAAAAAAA$-5.123456$AAAAAAAAAAAAAAAAAAAAAA",
+                    "pwg2$sha256$-$AAAAAAAAAAA$ 5.123456$AAAAAAAAAAAAAAAAAAAAAA", "pwg1$md5$-$AAAAAAAAAAA$5$AAAAAAAAAAAAAAAAAAAAAA",
                     "pwg1$argon2id$m=1,t=1,p=1$AAAAAAAAAAA$5$AAAAAAAAAAAAAAAAAAAAAA", "pwg1$sha256$-$AA$5$AAAAAAAAAAAAAAAAAAAAAA",
                     "pwg1$sha256$-$AAAAAAAAAAA$x$AAAAAAAAAAAAAAAAAAAAAA", "desktop profile text"] {
             #expect(HistoryRecord(text: bad) == nil, "\(bad)")

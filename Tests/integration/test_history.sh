@@ -15,12 +15,17 @@
 #   - 20 users changing in parallel and one user changing 10 times in a row: every committed change is
 #     recorded exactly once; every check computed Argon2 once whatever the depth;
 #   - an ordinary user reads no history, of others or their own; `pwguard history show/clear` work, as root only;
-#   - a record whose Argon2id cost cannot be met (memory allocation fails) makes the check follow on_error.
+#   - a record whose Argon2id cost cannot be met (memory allocation fails) makes the check follow on_error;
+#   - issue 12: without_rule = "delete" deletes pwguard's records only (4); a refused change followed by a
+#     committed retry is not recorded (10, 13); four resets within one second keep the three newest (13);
+#     quick refused changes leave at most one record process per user reading the directory (10); the
+#     record process's events also reach [log] json_file.
 
 H_BIN=$LAB/bin/pwguard-hist
 H_CONFIG=$LAB/history.toml
 H_SOCK=$LAB/hist-log.sock
 H_EVENTS=$LAB/hist-events.log
+H_JSON=$LAB/hist-events.jsonl
 H_LISTENER_PID=$LAB/hist-listener.pid
 H_ATTR=pwguardPasswordHistory
 # 4 GiB of address space: enough for pwguard, too little for a 4 GiB Argon2id record (the allocation-failure test)
@@ -31,7 +36,8 @@ setup_file() {
     [ -x "$bin" ] || { echo "PWGUARD=$bin is not an executable (scripts/test.sh sets it)"; return 1; }
     mkdir -p "$LAB/bin"
     cp -f "$bin" "$H_BIN.new" && chmod 0755 "$H_BIN.new" && mv -f "$H_BIN.new" "$H_BIN" || return 1
-    sed "s#@PRIVATE_DIR@#$LAB_PRIVATE_DIR#" "$FIXTURES/history.toml" > "$H_CONFIG"
+    sed -e "s#@PRIVATE_DIR@#$LAB_PRIVATE_DIR#" -e "s#@LAB@#$LAB#g" "$FIXTURES/history.toml" > "$H_CONFIG"
+    : > "$H_JSON"
     "$H_BIN" config check "$H_CONFIG" >/dev/null || { echo "invalid $H_CONFIG"; return 1; }
     L env SMB_CONF="$LAB_SMBCONF" "$REPO_ROOT/samba-examples/schema/load-schema.sh" "$LAB_SAMLDB" > "$LAB/load-schema.out" 2>&1 \
         || { cat "$LAB/load-schema.out"; echo "load-schema.sh failed"; return 1; }
@@ -46,7 +52,7 @@ setup_file() {
     h_set_prefork 24
     h_restart || { echo "cannot restart the DC"; return 1; }
     local u
-    for u in hpath hcount hsamba hdays hten hread hargon; do
+    for u in hpath hcount hsamba hdays hten hread hargon hdel hretry hburst hbound; do
         lab_user_add "$u" "Init-$u-Pass-01" >/dev/null || { echo "create $u: $LAB_OUT"; return 1; }
     done
     for u in $(seq -f 'hpar%02g' 1 20); do
@@ -91,6 +97,11 @@ h_wait() {
     fail "$1 has $n history records, expected $2"
 }
 h_mark() { wc -l < "$H_EVENTS" | tr -d ' '; }
+# h_wait_events MARK ERE N: wait (≤ 10 s) until N events since MARK match ERE
+h_wait_events() {
+    for _ in $(seq 1 100); do [ "$(h_since "$1" | grep -cE "$2")" -ge "$3" ] && return 0; sleep 0.1; done
+    return 1
+}
 h_since() { tail -n +"$(($1 + 1))" "$H_EVENTS"; }
 # h_change PATH USER OLD NEW, recording OLD/NEW as the user's current password on success
 h_last_check() { h_since "$1" | grep "event=check account=$2 " | tail -n 1; }
@@ -278,7 +289,7 @@ test_history_ordinary_user_cannot_read() {
     printf '%s' "$own$other" | grep -q "^$H_ATTR" && fail "an ordinary user read the history: $own $other"
     printf '%s' "$filt" | grep -q '^dn:' && fail "an ordinary user matched the history in a filter: $filt"
     # positive control: the admin reads it
-    lab_ldapsearch -o ldif-wrap=no -b "$(lab_dn_of hten)" -s base "$H_ATTR" | grep -q "^$H_ATTR: pwg1" \
+    lab_ldapsearch -o ldif-wrap=no -b "$(lab_dn_of hten)" -s base "$H_ATTR" | grep -q "^$H_ATTR: pwg[12]" \
         || fail "the administrator cannot read the history (control)"
 }
 
@@ -292,6 +303,11 @@ test_history_show_and_clear() {
     out=$(L setpriv --reuid=65534 --regid=65534 --clear-groups "$H_BIN" history show --config "$H_CONFIG" hcount 2>&1) \
         && fail "history show ran as nobody"
     assert_match "non-root refused" "must be run as root" "$out"
+    # --directory (as explain's): a directory that is not there fails; the privileged socket named explicitly works
+    out=$(L "$H_BIN" history show --config "$H_CONFIG" --directory "ldapi://%2Fnonexistent%2Fldapi" hcount 2>&1) \
+        && fail "history show --directory with no such socket succeeded: $out"
+    out=$(L "$H_BIN" history show --config "$H_CONFIG" --directory "$LAB_LDAPI_PRIV_URL" hcount) || fail "history show --directory: $out"
+    assert_match "show --directory counts" "3 records in $H_ATTR" "$out"
     out=$(L "$H_BIN" history clear --config "$H_CONFIG" hcount) || fail "history clear: $out"
     assert_match "clear" "deleted 3 history records" "$out"
     assert_eq "records after clear" 0 "$(h_count hcount)"
@@ -309,4 +325,128 @@ test_history_argon2_allocation_failure_follows_on_error() {
     assert_match "the error names Argon2 and the cause" \
         "event=error .*cause=history detail=\"Argon2id \(m=4194304,t=1,p=1\) failed: Memory allocation error\" on_error=reject verdict=reject" \
         "$(h_since "$m")"
+}
+
+# Finding 4: without_rule = "delete" (hdel's policy "nohist" has no history rule) deletes pwguard's records
+# (pwg1, pwg2) one by one, never another program's values or a newer format's; with none, no job at all.
+test_history_delete_takes_only_pwguard_records() {
+    local dn r1 r2 m ev
+    dn=$(lab_dn_of hdel)
+    r1=$(h_sha256_record Del-Old-Pass-1 3)
+    r2="pwg2\$sha256\$-\$AQEBAQEBAQEBAQEBAQEBAQ\$$(date +%s).123456\$AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI"
+    printf 'dn: %s\nchangetype: modify\nreplace: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n-\n' "$dn" "$H_ATTR" \
+        "$H_ATTR" "$r1" "$H_ATTR" "$r2" "$H_ATTR" 'pwg9$future$format$x$1$y' "$H_ATTR" '\\server\profiles\hdel' \
+        | lab_ldapmodify > /dev/null || fail_op "cannot plant the values"
+    m=$(h_mark)
+    expect_ok "a change under a policy without a history rule" pw_setpassword_local hdel Del-New-Pass-2
+    for _ in $(seq 1 80); do h_since "$m" | grep -q "event=history_deleted account=hdel " && break; sleep 0.1; done
+    assert_match "deleted" "event=history_deleted account=hdel .*pruned=2 .*result=ok" "$(h_since "$m")"
+    assert_eq "what is left" "$(printf '%s\n' 'pwg9$future$format$x$1$y' '\\server\profiles\hdel' | sort)" "$(h_values hdel | sort)"
+    # no pwguard record left: the next change starts no job
+    m=$(h_mark)
+    expect_ok "another change" pw_setpassword_local hdel Del-New-Pass-3
+    ev=$(h_last_check "$m" hdel)
+    assert_match "accepted" "verdict=accept" "$ev"
+    printf '%s' "$ev" | grep -q "history_job=" && fail "a job was started with no pwguard record to delete: $ev"
+    sleep 1
+    assert_eq "values after the second change" 2 "$(h_count hdel)"
+}
+
+# Findings 10 and 13: a user change back to an old password passes pwguard (count 3) and is refused by
+# Samba's own history; the user at once sets another one. The refused password must not be recorded (it
+# was: the first record process took the retry's commit for its own), so the 3 most recent passwords
+# actually set stay in the history and an admin reset to the oldest of them is refused.
+test_history_refused_change_then_retry_records_only_the_retry() {
+    h_wait hretry 1
+    local cur=Init-hretry-Pass-01 p m
+    m=$(h_mark)
+    for p in Retry-One-Pass-x Retry-Two-Pass-x Retry-Three-Pass-x; do
+        expect_ok "change to $p" pw_ldap_change hretry "$cur" "$p"
+        cur=$p
+    done
+    h_wait_events "$m" "event=history_recorded account=hretry " 3 || fail "the three changes were not recorded: $(h_since "$m" | grep hretry)"
+    h_wait hretry 3
+    m=$(h_mark)
+    expect_refused "back to the first password: Samba's own history" pw_ldap_change hretry "$cur" Init-hretry-Pass-01
+    assert_match "pwguard accepted it (not in its last 3)" "verdict=accept" "$(h_last_check "$m" hretry)"
+    expect_ok "a quick retry" pw_ldap_change hretry "$cur" Retry-Four-Pass-x
+    h_wait_events "$m" "event=history_(not_)?recorded account=hretry " 2
+    assert_match "the refused one: not recorded" "event=history_not_recorded account=hretry .*result=not_committed" "$(h_since "$m")"
+    assert_eq "recorded once (the retry)" 1 "$(h_since "$m" | grep -c "event=history_recorded account=hretry ")"
+    assert_eq "records" 3 "$(h_count hretry)"
+    m=$(h_mark)
+    expect_refused "an admin reset to the 3rd most recent password actually set" pw_ldap_reset hretry Retry-Two-Pass-x
+    assert_match "refused by history" "verdict=reject failed=history" "$(h_last_check "$m" hretry)"
+}
+
+# Finding 13: four admin resets on one LDAP connection within one second, count 3. Whole-second record
+# times tied, pruning kept the older ones and the current password was never recorded.
+test_history_four_resets_within_a_second_keep_the_three_newest() {
+    h_wait hburst 1
+    local dn i f=$LAB/burst.ldif m j
+    dn=$(lab_dn_of hburst)
+    : > "$f"
+    for i in 1 2 3 4; do
+        printf 'dn: %s\nchangetype: modify\nreplace: unicodePwd\nunicodePwd:: %s\n-\n\n' "$dn" "$(unipwd "Burst-$i-Pass-x")" >> "$f"
+    done
+    # start early in a second, so the four fit in it
+    while [ "$(date +%N | cut -c1)" != 0 ]; do sleep 0.02; done
+    m=$(h_mark); j=$(wc -l < "$H_JSON")
+    L timeout 30 ldapmodify -x -H "$LAB_LDAPS_URL" -D "$LAB_ADMIN_DN" -w "$LAB_ADMIN_PASS" -f "$f" > "$LAB/burst.out" 2>&1 \
+        || fail "the four resets failed: $(cat "$LAB/burst.out")"
+    diag "check times of the burst: $(h_since "$m" | grep -c "event=check account=hburst .*verdict=accept") accepted"
+    h_wait_events "$m" "event=history_(not_)?recorded account=hburst " 4
+    assert_eq "recorded" 4 "$(h_since "$m" | grep -c "event=history_recorded account=hburst .*result=ok")"
+    assert_eq "records" 3 "$(h_count hburst)"
+    assert_eq "recorded events in the JSON file" 4 "$(tail -n +"$((j + 1))" "$H_JSON" | grep -c '"event":"history_recorded","account":"hburst"')"
+    expect_refused "a reset back to the current password" pw_ldap_reset hburst Burst-4-Pass-x
+    expect_refused "a reset back to the 3rd most recent" pw_ldap_reset hburst Burst-2-Pass-x
+    expect_ok "the 4th most recent is out of the last 3" pw_ldap_reset hburst Burst-1-Pass-x
+}
+
+# h_record_procs: "PID COMM AGE_MS" of this lab's record processes
+h_record_procs() {
+    local e d hz up
+    hz=$(getconf CLK_TCK); up=$(cut -d' ' -f1 /proc/uptime)
+    for e in $(find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$H_BIN" 2>/dev/null); do
+        d=${e%/exe}
+        tr '\0' ' ' 2>/dev/null < "$d/cmdline" | grep -q "__history-record" || continue
+        # field 22 of stat: start time in clock ticks since boot (comm, field 2, has no spaces here)
+        echo "${d#/proc/} $(cat "$d/comm" 2>/dev/null) $(awk -v up="$up" -v hz="$hz" '{ printf "%d", (up - $22 / hz) * 1000 }' "$d/stat" 2>/dev/null)"
+    done
+}
+
+# Finding 10: six quick user changes that never commit (pwguard accepts, Samba's own history refuses). Each
+# used to leave a root process polling the directory for confirm_timeout_seconds; now one record process
+# per user reads the directory at a time (the others wait, named pwguard-wait), at most 2 hold the user's
+# seats, and once a change commits the waiting ones learn at once that theirs did not.
+test_history_quick_refused_changes_one_reader_per_user() {
+    h_wait hbound 1
+    local m i max=0 sampler=$LAB/hbound-samples.txt
+    m=$(h_mark)
+    expect_ok "a second password" pw_ldap_change hbound Init-hbound-Pass-01 Bound-Second-Pass
+    h_wait_events "$m" "event=history_recorded account=hbound " 1 || fail "the second password was not recorded"
+    m=$(h_mark)
+    : > "$sampler"
+    # reading the directory: a record process not waiting (pwguard-wait) and past its start-up (200 ms)
+    ( for _ in $(seq 1 40); do h_record_procs | awk '$2 != "pwguard-wait" && $3 >= 200' | wc -l >> "$sampler"; sleep 0.05; done ) &
+    local spid=$!
+    for i in 1 2 3 4 5 6; do
+        expect_refused "refused change $i (Samba's own history)" pw_ldap_change hbound Bound-Second-Pass Init-hbound-Pass-01
+    done
+    wait "$spid"
+    max=$(sort -n "$sampler" | tail -n 1)
+    diag "record processes reading the directory at once: at most $max; alive now: $(h_record_procs | wc -l)"
+    [ "$max" -le 1 ] || fail "$max record processes of one user read the directory at once: $(h_record_procs)"
+    assert_eq "checks accepted by pwguard" 6 "$(h_since "$m" | grep -c "event=check account=hbound .*verdict=accept")"
+    # a change that commits: every waiting process sees another password committed, and stops
+    expect_ok "a change that commits" pw_ldap_change hbound Bound-Second-Pass Bound-Third-Pass
+    h_wait_events "$m" "event=history_(not_)?recorded account=hbound " 7 || fail "not every record process ended: $(h_since "$m" | grep hbound)"
+    assert_eq "not recorded" 6 "$(h_since "$m" | grep -cE "event=history_not_recorded account=hbound .*result=(not_committed|unconfirmed|busy)")"
+    assert_eq "recorded" 1 "$(h_since "$m" | grep -c "event=history_recorded account=hbound .*result=ok")"
+    sleep 0.5
+    assert_eq "record processes left" 0 "$(h_record_procs | wc -l)"
+    m=$(h_mark)
+    expect_refused "the committed password again" pw_ldap_reset hbound Bound-Third-Pass
+    assert_match "refused by history" "verdict=reject failed=history" "$(h_last_check "$m" hbound)"
 }

@@ -11,6 +11,7 @@
 #   store_reader    Tests/fuzz/StoreReader: the breached-password store reader (damaged copies of a valid store)
 #   word_index_reader Tests/fuzz/WordIndexReader: the word-index reader and the word rules' walks over it
 #   dn_parser       Tests/fuzz/DNParser: the DN parser (PwguardCore's DN) and the selection filters on it
+#   history_job     Tests/fuzz/HistoryJob: the job text the root history record process reads on stdin
 # A new target: a directory Tests/fuzz/<Name> with one file defining LLVMFuzzerTestOneInput, a line in
 # TARGETS below naming the modules it needs, and a seed corpus Tests/fuzz/corpus/<target>/.
 set -euo pipefail
@@ -28,6 +29,7 @@ declare -A TARGETS=(
     [store_reader]="StoreReader|PwguardCore"
     [word_index_reader]="WordIndexReader|PwguardCore"
     [dn_parser]="DNParser|PwguardCore"
+    [history_job]="HistoryJob|PwguardCore"
 )
 # extra sources compiled into a target's own module (the check's input decoding and decision)
 declare -A EXTRA=(
@@ -36,6 +38,7 @@ declare -A EXTRA=(
     [store_reader]="Tests/fuzz/Shared/Damage.swift"
     [word_index_reader]="Tests/fuzz/Shared/Damage.swift"
     [dn_parser]=""
+    [history_job]=""
 )
 
 [ -d .build/checkouts/TOMLKit ] || swift package resolve >/dev/null
@@ -88,5 +91,5 @@ build_target() {
     echo "$OUT/$t"
 }
 
-if [ $# = 0 ]; then set -- rule_engine config_loader store_reader word_index_reader dn_parser; fi
+if [ $# = 0 ]; then set -- rule_engine config_loader store_reader word_index_reader dn_parser history_job; fi
 for t in "$@"; do build_target "$t"; done

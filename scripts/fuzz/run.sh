@@ -3,7 +3,8 @@
 #
 #   scripts/fuzz/run.sh TARGET SECONDS [libFuzzer options...]
 #
-# Targets: rule_engine, config_loader (see build.sh). The seeds in Tests/fuzz/corpus/TARGET/ are read, never
+# Targets: rule_engine, config_loader, store_reader, word_index_reader, history_job (see build.sh). The seeds
+# in Tests/fuzz/corpus/TARGET/ are read, never
 # written: new inputs go to .build-fuzz/corpus/TARGET/ (kept between runs), findings (crash-*, timeout-*,
 # oom-*) to .build-fuzz/findings/TARGET/. Exit status: 0 when the run ended with no finding. The last lines
 # print the number of inputs run (libFuzzer's "stat::number_of_executed_units") and the time taken.

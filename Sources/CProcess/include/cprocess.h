@@ -7,6 +7,9 @@ int pwguard_set_nondumpable(void);
 
 /* Whether the process is dumpable (1) or not (0), for tests. */
 int pwguard_is_dumpable(void);
+
+/* Sets the process name (/proc/PID/comm, what ps shows; at most 15 bytes kept). Returns 0 on success. */
+int pwguard_set_name(const char *name);
 #include <stddef.h>
 
 /*

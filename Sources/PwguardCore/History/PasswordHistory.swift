@@ -7,10 +7,11 @@ import CArgon2
 // how a candidate is compared with the records, and the hashing. The format is versioned and documented in
 // docs/history.md:
 //
-//     pwg1$argon2id$m=19456,t=2,p=1$<salt>$<unix time of the change>$<hash>
-//     pwg1$sha256$-$<salt>$<unix time of the change>$<hash>          hash = SHA-256(salt || password)
+//     pwg2$argon2id$m=19456,t=2,p=1$<salt>$<unix time of the change>.<microseconds>$<hash>
+//     pwg2$sha256$-$<salt>$<unix time>.<microseconds>$<hash>          hash = SHA-256(salt || password)
 //
-// salt and hash in unpadded standard base64. Every record of one user with the same algorithm and parameters
+// salt and hash in unpadded standard base64. `pwg1` (the first version, still read) is the same with the time
+// in whole seconds: several changes within one second then tie, and pruning cannot tell which is newest. Every record of one user with the same algorithm and parameters
 // shares one salt, so a check computes one hash per distinct parameter set present, however deep the history.
 
 /// How a history record was hashed.
@@ -67,34 +68,62 @@ public struct HistoryHashing: Sendable, Equatable, Hashable, CustomStringConvert
 
 /// One stored password: its hashing, salt, time of the change and hash.
 public struct HistoryRecord: Sendable, Equatable {
-    public static let version = "pwg1"
+    /// The format written: `pwg2` (time with microseconds). `pwg1` records (whole seconds) are still read.
+    public static let version = "pwg2"
     public var hashing: HistoryHashing
     public var salt: [UInt8]
-    /// When the change was checked (seconds since 1970-01-01 UTC).
+    /// When the change was checked (seconds since 1970-01-01 UTC) ...
     public var time: Int64
+    /// ... and the microseconds within that second (0 for `pwg1` records).
+    public var microseconds: Int32
     public var hash: [UInt8]
+    /// The format version of the text: 2 (written), or 1 (an old record, kept byte for byte).
+    public var format: Int
 
-    public init(hashing: HistoryHashing, salt: [UInt8], time: Int64, hash: [UInt8]) {
+    public init(hashing: HistoryHashing, salt: [UInt8], time: Int64, microseconds: Int32 = 0, hash: [UInt8], format: Int = 2) {
         self.hashing = hashing
         self.salt = salt
         self.time = time
+        self.microseconds = microseconds
         self.hash = hash
+        self.format = format
     }
 
     /// The stored value.
     public var text: String {
-        [Self.version, hashing.algorithm.rawValue, hashing.parameterText, Base64.encode(salt), String(time), Base64.encode(hash)]
+        let when: String
+        if format == 1 { when = String(time) } else {
+            let us = String(microseconds)
+            when = String(time) + "." + String(repeating: "0", count: max(0, 6 - us.count)) + us
+        }
+        return ["pwg\(format)", hashing.algorithm.rawValue, hashing.parameterText, Base64.encode(salt), when, Base64.encode(hash)]
             .joined(separator: "$")
     }
 
-    /// Parses a stored value; nil when it is not a record this version understands.
+    /// Whether this record is of a later change than `other` (time, then microseconds).
+    public func isNewer(than other: HistoryRecord) -> Bool {
+        time != other.time ? time > other.time : microseconds > other.microseconds
+    }
+
+    /// Parses a stored value; nil when it is not a record of a version this one understands (`pwg1`, `pwg2`).
     public init?(text: String) {
         let f = text.split(separator: "$", omittingEmptySubsequences: false)
-        guard f.count == 6, f[0] == Substring(Self.version), let hashing = HistoryHashing.parse(f[1], f[2]),
+        guard f.count == 6, f[0] == "pwg1" || f[0] == "pwg2", let hashing = HistoryHashing.parse(f[1], f[2]),
               let salt = Base64.decode(f[3]), salt.count >= 8, salt.count <= 64,
-              let time = Int64(f[4]), let hash = Base64.decode(f[5]), hash.count >= 16, hash.count <= 64
+              let hash = Base64.decode(f[5]), hash.count >= 16, hash.count <= 64
         else { return nil }
-        self.init(hashing: hashing, salt: salt, time: time, hash: hash)
+        if f[0] == "pwg1" {
+            guard let time = Int64(f[4]) else { return nil }
+            self.init(hashing: hashing, salt: salt, time: time, hash: hash, format: 1)
+        } else {
+            // seconds "." exactly six digits, nothing else (no sign, no spaces)
+            let parts = f[4].split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, (1...19).contains(parts[0].utf8.count), parts[1].utf8.count == 6,
+                  parts[0].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), parts[1].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                  let time = Int64(parts[0]), let us = Int32(parts[1])
+            else { return nil }
+            self.init(hashing: hashing, salt: salt, time: time, microseconds: us, hash: hash, format: 2)
+        }
     }
 
     /// What identifies the hash computation a record needs: records with the same key share one.
@@ -119,7 +148,7 @@ public struct HistorySnapshot: Sendable, Equatable {
     }
 
     private mutating func parse() {
-        records = values.compactMap(HistoryRecord.init(text:)).sorted { $0.time > $1.time }
+        records = values.compactMap(HistoryRecord.init(text:)).sorted { $0.isNewer(than: $1) }
         unreadable = values.count - records.count
     }
 
@@ -187,7 +216,7 @@ public final class HistoryHasher: @unchecked Sendable {
 
     /// A new record of `password`, hashed with `hashing`, reusing the salt of the snapshot's records with the
     /// same hashing (the check has then already computed it), else with a fresh random salt.
-    public func record(_ password: [UInt8], hashing: HistoryHashing, snapshot: HistorySnapshot?, time: Int64)
+    public func record(_ password: [UInt8], hashing: HistoryHashing, snapshot: HistorySnapshot?, time: Int64, microseconds: Int32 = 0)
         -> Result<HistoryRecord, HistoryHashError>
     {
         let salt: [UInt8]
@@ -195,7 +224,9 @@ public final class HistoryHasher: @unchecked Sendable {
             guard let fresh = Self.randomBytes(16) else { return .failure(HistoryHashError(message: "no random bytes for a salt")) }
             salt = fresh
         }
-        return hash(password, hashing: hashing, salt: salt).map { HistoryRecord(hashing: hashing, salt: salt, time: time, hash: $0) }
+        return hash(password, hashing: hashing, salt: salt).map {
+            HistoryRecord(hashing: hashing, salt: salt, time: time, microseconds: microseconds, hash: $0)
+        }
     }
 
     static func argon2id(_ password: [UInt8], salt: [UInt8], hashing: HistoryHashing) -> Result<[UInt8], HistoryHashError> {
