@@ -30,6 +30,7 @@ struct HistoryCommand: ParsableCommand {
     }
 
     static func prepare(_ o: Options) throws -> (Configuration, DirectoryFacts) {
+        Hardening.apply()    // it reads the history's hashes
         guard geteuid() == 0 else {
             printError("pwguard history: must be run as root (the history is confidential; the privileged socket is root's)")
             throw ExitCode(2)
