@@ -40,6 +40,7 @@ struct Audit: ParsableCommand {
     }
 
     func run() throws {
+        Hardening.apply()    // it holds every user's NT hash
         func fail(_ message: String) -> ArgumentParser.ExitCode {
             printError("pwguard audit: \(message)")
             return ArgumentParser.ExitCode(2)

@@ -29,6 +29,7 @@ struct ConfigCommand: ParsableCommand {
                 print("\(path): valid: \(c.policies.count) \(c.policies.count == 1 ? "policy" : "policies")"
                       + (c.defaultPolicy.map { ", default \"\($0)\"" } ?? ", no default policy")
                       + ", on_error = \(c.onError.rawValue), deadline \(c.deadlineMilliseconds) ms")
+                for w in FileTrust.warnings { printError("warning: \(w)") }
                 if let uri = c.directory.uri, uri.hasPrefix("ldaps://") || c.directory.bindDN != nil, !DirectoryLookup.tlsAvailable {
                     printError("warning: [directory] uses TLS (\(uri)), which this fully static pwguard cannot load "
                                + "(GnuTLS crashes when dlopen'ed into a static executable): use the privileged ldapi socket, "

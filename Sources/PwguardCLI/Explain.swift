@@ -46,11 +46,13 @@ struct Explain: ParsableCommand {
     var json = false
 
     func run() throws {
+        Hardening.apply()    // before the password is read (as check does)
         let configuration: Configuration
         do { configuration = try loadConfiguration(config) } catch {
             printError("configuration error: \(error)")
             throw ExitCode(PwguardCheck.ExitCode.usageOrConfig.rawValue)
         }
+        for w in FileTrust.warnings { printError("warning: \(w)") }
         let env = Environment.read()
         guard let accountName = account ?? env.accountName else {
             printError("no account: give --account NAME (or set SAMBA_CPS_ACCOUNT_NAME)")
@@ -91,6 +93,10 @@ struct Explain: ParsableCommand {
             print(ExplainReport.json(decision, configuration: configuration, resolution: resolution).render())
         } else {
             print(ExplainReport.text(decision, configuration: configuration, resolution: resolution), terminator: "")
+        }
+        if let damage = configuration.resources.indexDamage.first {
+            printError("configuration error: \(damage) (check refuses the change, exit 2)")
+            throw ExitCode(PwguardCheck.ExitCode.usageOrConfig.rawValue)
         }
         if decision.exitCode != PwguardCheck.ExitCode.accepted { throw ExitCode(decision.exitCode.rawValue) }
     }

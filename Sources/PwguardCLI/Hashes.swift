@@ -87,6 +87,7 @@ struct Hashes: ParsableCommand {
         func run() throws {
             guard let kind = HashKind(name: kind) else { throw ValidationError("--kind must be sha1 or ntlm, not \"\(self.kind)\"") }
             guard minCount >= 1 && minCount <= Int(UInt32.max) else { throw ValidationError("--min-count must be at least 1") }
+            if plain { Hardening.apply() }    // plain lists are passwords
             var options = ImportOptions(kind: kind)
             options.plain = plain
             options.minCount = UInt32(minCount)
@@ -136,6 +137,7 @@ struct Hashes: ParsableCommand {
         var timing = false
 
         func run() throws {
+            Hardening.apply()
             guard !stores.isEmpty else { throw ValidationError("at least one --store is required") }
             let password = try Hashes.readPassword("check")
             let t0 = Hashes.now()
@@ -194,6 +196,7 @@ struct Hashes: ParsableCommand {
         var kind: String
 
         func run() throws {
+            Hardening.apply()
             guard let kind = HashKind(name: kind) else { throw ValidationError("--kind must be sha1 or ntlm, not \"\(self.kind)\"") }
             print(Digest.hex(kind.digest(try Hashes.readPassword("hash"))).uppercased())
         }

@@ -33,6 +33,7 @@ struct HistoryCommand: ParsableCommand {
 
     /// The configuration, the user, and the directory settings to write with (`--directory` applied).
     static func connect(_ o: Options) throws -> (Configuration, DirectoryFacts, DirectorySettings) {
+        Hardening.apply()    // it reads the history's hashes
         guard geteuid() == 0 else {
             printError("pwguard history: must be run as root (the history is confidential; the privileged socket is root's)")
             throw ExitCode(2)

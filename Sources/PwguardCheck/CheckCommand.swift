@@ -77,6 +77,7 @@ public enum CheckCommand {
             sink = SyslogSink(facility: config.log.facility == "auth" ? .auth : .authpriv, ident: config.log.ident)
         }
         base.add("config", config.path ?? "embedded-default")
+        for w in FileTrust.warnings { sink.log(.warning, "event=warning " + base.text + " cause=file_trust detail=\(EventLine.quote(w))") }
         let onError = config.onError
         let errorExit = { (code: ExitCode) -> Int32 in onError == .accept ? ExitCode.accepted.rawValue : code.rawValue }
         let errorVerdict = onError == .accept ? "accept-on-error" : "reject"
@@ -126,6 +127,11 @@ public enum CheckCommand {
         let facts = resolution.selectionFacts(config: config, server: hostName())
         let decision = Decision.make(password: password, identity: identity, policies: config.policies,
                                      defaultPolicy: config.defaultPolicy, facts: facts)
+        // A word index whose body the walks found damaged is refused as one that cannot be opened.
+        if let damage = config.resources.indexDamage.first {
+            sink.log(.err, "event=error " + base.text + " cause=config detail=\(EventLine.quote(damage.description)) verdict=reject")
+            return ExitCode.usageOrConfig.rawValue
+        }
 
         // 6b. History: a history rule that could not read or hash the history cannot decide (on_error);
         //     after an accepted change, hand the new record (a hash) to a detached process that writes it
@@ -247,19 +253,3 @@ public struct Environment: Sendable {
     }
 }
 
-/// Process hardening before any secret is read: private files, no core dumps, no SIGPIPE deaths.
-public enum Hardening {
-    public static func apply() {
-        umask(0o077)                      // Samba runs the script with umask 0000
-        _ = pwguard_set_nondumpable()    // no core dump, no ptrace by other users
-        var zero = rlimit(rlim_cur: 0, rlim_max: 0)
-        _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &zero)
-        signal(SIGPIPE, SIG_IGN)
-        // The deadline relies on SIGALRM: a parent may hand us a blocked signal mask (seen with
-        // Foundation's Process), so unblock it explicitly.
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGALRM)
-        sigprocmask(SIG_UNBLOCK, &set, nil)
-    }
-}

@@ -167,9 +167,10 @@ public struct Configuration: Sendable {
     public static func loadCollecting(path: String) -> (configuration: Configuration?, errors: [ConfigError]) {
         let bytes: [UInt8]
         do {
-            bytes = try readFileBytes(path, limit: 4 << 20)
+            bytes = try readFileBytes(path, limit: 4 << 20, trusted: true)
         } catch let e as FileError {
-            return (nil, [ConfigError(file: path, key: "", message: "cannot read the configuration file: \(e.reason)")])
+            let what = e.reason.hasPrefix(FileTrust.refusedPrefix) ? "refused the configuration file" : "cannot read the configuration file"
+            return (nil, [ConfigError(file: path, key: "", message: "\(what): \(e.reason)")])
         } catch {
             return (nil, [ConfigError(file: path, key: "", message: "cannot read the configuration file: \(error)")])
         }

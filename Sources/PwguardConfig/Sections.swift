@@ -401,5 +401,6 @@ func listProblem(_ path: String, base: String?) -> String? {
     defer { close(fd) }
     var st = stat()
     if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { return "cannot read \(full): it is a directory" }
+    do { try FileTrust.check(st, path: full) } catch { return "\(error)" }
     return nil
 }

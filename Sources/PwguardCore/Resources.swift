@@ -48,11 +48,13 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(path): \(reason)" }
 }
 
-/// Reads a whole file (at most `limit` bytes) with plain POSIX calls.
-public func readFileBytes(_ path: String, limit: Int = 256 << 20) throws -> [UInt8] {
+/// Reads a whole file (at most `limit` bytes) with plain POSIX calls; with `trusted`, only a file
+/// `FileTrust` accepts (judged on the opened descriptor).
+public func readFileBytes(_ path: String, limit: Int = 256 << 20, trusted: Bool = false) throws -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 { throw FileError(path: path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }
+    if trusted { try FileTrust.check(fd: fd, path: path) }
     var out: [UInt8] = []
     var buf = [UInt8](repeating: 0, count: 65536)
     while true {
@@ -133,6 +135,10 @@ public final class Resources: @unchecked Sendable {
         return index
     }
 
+    /// Word indexes whose walks met a damaged body (`WordIndex.damage`), by path: refused like an index that
+    /// fails to open.
+    public var indexDamage: [FileError] { indexCache.values.compactMap(\.damage).sorted { $0.path < $1.path } }
+
     private func resolve(_ path: String) -> String {
         if !path.hasPrefix("/"), let base = baseDirectory { return base + "/" + path }
         return path
@@ -168,7 +174,7 @@ public final class Resources: @unchecked Sendable {
             return WordList(name: path, words: words)
         }
         let full = resolve(path)
-        let bytes = try readFileBytes(full)
+        let bytes = try readFileBytes(full, trusted: true)
         if WordIndex.looksLikeIndex(Array(bytes.prefix(4))) {
             throw FileError(path: full, reason: "is a compiled word index, not a text list")
         }

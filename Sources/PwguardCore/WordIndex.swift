@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 // Compiled word indexes (`pwguard words compile`): a word list laid out so that the check maps it (mmap,
 // MADV_RANDOM) in constant time and finds, per password, the few entries that can matter with a handful of
@@ -236,10 +237,13 @@ public enum WordIndexWriter {
 // MARK: - Reading
 
 /// A compiled word index, mapped read-only. Opening checks the magic, version, normalisation, header checksum,
-/// the file size the header records (a truncated file is refused) and that every section lies inside the file;
-/// the body checksum is checked by `verifyBody()` (`pwguard words info`), not per check, so that opening stays
-/// constant-time. Every read through a row is bounds-checked against its section, so a corrupt body gives
-/// wrong candidates at worst, never a read outside the mapping.
+/// the file size the header records (a truncated file is refused), that every count and length in the header
+/// is plausible and that every section lies inside the file; the body checksum is checked by `verifyBody()`
+/// (`pwguard words info`), not per check, so that opening stays constant-time. Every read through a row, a
+/// record or a jump-table entry is bounds-checked against its section, so a corrupt body gives wrong candidates
+/// at worst, never a read outside its section nor a trap; a walk that meets a field no valid index holds (a key
+/// outside its blob, a record number past the entries) records it in `damage`, and `pwguard check` then refuses
+/// the change as it refuses an index that fails to open (a configuration error naming the file).
 public final class WordIndex: @unchecked Sendable {
     public let path: String
     private let base: UnsafeRawPointer
@@ -250,6 +254,17 @@ public final class WordIndex: @unchecked Sendable {
     public let maxKeyBytes: Int
     private let raw: Range<Int>, forwardBlob: Range<Int>, reverseBlob: Range<Int>
     private let records: Int, forwardRows: Int, reverseRows: Int, suffixRows: Int, templates: Int, jump: Int
+    private let firstDamage = Mutex<String?>(nil)
+
+    /// The first inconsistency a walk met in the body (see the type's comment), or nil.
+    public var damage: FileError? {
+        firstDamage.withLock { $0 }.map { FileError(path: path, reason: "not a usable word index: damaged body: " + $0) }
+    }
+
+    /// Records what a walk found wrong (the first one is kept).
+    func noteDamage(_ what: @autoclosure () -> String) {
+        firstDamage.withLock { if $0 == nil { $0 = what() } }
+    }
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), size) }
 
@@ -275,6 +290,7 @@ public final class WordIndex: @unchecked Sendable {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
+        try FileTrust.check(st, path: path)
         let size = Int(st.st_size)
         guard size >= WordIndexFormat.headerSize else {
             throw fail("truncated: \(size) bytes, shorter than the \(WordIndexFormat.headerSize)-byte header")
@@ -305,6 +321,12 @@ public final class WordIndex: @unchecked Sendable {
         }
         let n = u64(H.entryCount), t = u64(H.templateCount), s = u64(H.suffixCount)
         guard n < 1 << 31, t <= n, s < 1 << 32 else { throw fail("implausible counts in the header") }
+        // rows hold 32-bit offsets and 30-bit lengths; every key is in the blob, every suffix starts in it
+        let blobLength = u64(H.blobLength), maxKey = u64(H.maxKeyBytes)
+        guard u64(H.rawLength) < 1 << 32, blobLength < 1 << 32, maxKey <= blobLength, maxKey <= UInt64(WordIndexFormat.rowLengthMask),
+              s <= blobLength else {
+            throw fail("implausible lengths in the header (longest key \(maxKey) bytes, key blob \(blobLength) bytes)")
+        }
         // every section inside the file
         func span(_ offset: Int, _ length: UInt64) throws -> Range<Int> {
             let o = u64(offset)
@@ -328,7 +350,7 @@ public final class WordIndex: @unchecked Sendable {
         entryCount = Int(n)
         templateCount = Int(t)
         suffixCount = Int(s)
-        maxKeyBytes = Int(u64(H.maxKeyBytes))
+        maxKeyBytes = Int(maxKey)
         ok = true
     }
 
@@ -347,13 +369,19 @@ public final class WordIndex: @unchecked Sendable {
 
     /// Bytes `off..<off+len` of a section, empty if they fall outside it (corrupt body).
     @inline(__always) private func slice(_ section: Range<Int>, _ off: Int, _ len: Int) -> UnsafeBufferPointer<UInt8> {
-        guard off + len <= section.count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        guard off + len <= section.count else {
+            noteDamage("an entry of \(len) bytes at \(off) lies outside the raw entries (\(section.count) bytes)")
+            return UnsafeBufferPointer(start: nil, count: 0)
+        }
         return UnsafeBufferPointer(start: (base + section.lowerBound + off).assumingMemoryBound(to: UInt8.self), count: len)
     }
 
     /// Entry `record` as written in the list.
     public func entry(_ record: Int) -> String {
-        guard record >= 0 && record < entryCount else { return "" }
+        guard record >= 0 && record < entryCount else {
+            noteDamage("record \(record) of \(entryCount)")
+            return ""
+        }
         let r = records + record * 8
         return String(decoding: slice(raw, u32(r), u32(r + 4) & 0x7FFF_FFFF), as: UTF8.self)
     }
@@ -385,7 +413,7 @@ public final class WordIndex: @unchecked Sendable {
         }
         let blob = view == .reverse ? reverseBlob : forwardBlob
         return RowView(
-            reversed: view == .reverse,
+            owner: self, reversed: view == .reverse,
             rows: base + rows, count: count(view),
             blob: (base + blob.lowerBound).assumingMemoryBound(to: UInt8.self), blobCount: blob.count,
             jump: base + jump + view.rawValue * jumpEntries * 4)
@@ -394,6 +422,8 @@ public final class WordIndex: @unchecked Sendable {
 
 /// A sorted view of an index: rows of (key offset, key length, record), 12 bytes each.
 struct RowView {
+    /// The index (unretained: the walks hold it), told of damage the row reads meet.
+    unowned(unsafe) let owner: WordIndex
     /// Keys written backwards (the reverse view).
     let reversed: Bool
     let rows: UnsafeRawPointer
@@ -415,7 +445,10 @@ struct RowView {
     @inline(__always) func key(_ r: Int) -> UnsafeBufferPointer<UInt8> {
         let at = rows + r * 12
         let off = u32(at), len = u32(at + 4) & WordIndexFormat.rowLengthMask
-        guard off + len <= blobCount else { return UnsafeBufferPointer(start: nil, count: 0) }
+        guard off + len <= blobCount else {
+            outsideBlob(r, off, len)
+            return UnsafeBufferPointer(start: nil, count: 0)
+        }
         return UnsafeBufferPointer(start: blob + off, count: len)
     }
 
@@ -423,14 +456,27 @@ struct RowView {
     @inline(__always) func byte(_ r: Int, _ d: Int) -> Int {
         let at = rows + r * 12
         let off = u32(at), len = u32(at + 4) & WordIndexFormat.rowLengthMask
-        guard d < len, off + len <= blobCount else { return -1 }
+        guard off + len <= blobCount else {
+            outsideBlob(r, off, len)
+            return -1
+        }
+        guard d < len else { return -1 }
         return Int(blob[off + d])
+    }
+
+    private func outsideBlob(_ r: Int, _ off: Int, _ len: Int) {
+        owner.noteDamage("row \(r) of a view: a key of \(len) bytes at \(off) lies outside its \(blobCount)-byte blob")
     }
 
     /// Rows whose first two key bytes are `x` (`b0 << 8 | b1`), or, with `firstByteOnly`, whose first byte is
     /// `x >> 8`; clamped to `lo..<hi`.
     @inline(__always) func jumpRange(_ x: Int, firstByteOnly: Bool, _ lo: Int, _ hi: Int) -> Range<Int> {
-        let a = u32(jump + x * 4), b = u32(jump + (firstByteOnly ? x + 256 : x + 1) * 4)
+        let end = firstByteOnly ? x + 256 : x + 1
+        guard x >= 0 && end < jumpEntries else {
+            owner.noteDamage("jump-table entry \(x) out of range")
+            return lo..<lo
+        }
+        let a = u32(jump + x * 4), b = u32(jump + end * 4)
         let l = min(max(a, lo), hi)
         return l..<max(l, min(b, hi))
     }
@@ -473,7 +519,13 @@ struct IndexWalk {
     @inline(__always) private func narrow(_ v: RowView, _ lo: Int, _ hi: Int, _ d: Int, _ want: Int) -> Range<Int>? {
         guard lo < hi else { return nil }
         if d == 0 || (d == 1 && want > 0) {
-            let x = d == 0 ? want << 8 : v.byte(lo, 0) << 8 | want
+            // (a key that ends or lies outside the blob here is a damaged row: skipEnded kept only longer keys)
+            let b0 = d == 0 ? 0 : v.byte(lo, 0)
+            guard b0 >= 0 else {
+                v.owner.noteDamage("row \(lo): a key shorter than the rows around it")
+                return nil
+            }
+            let x = d == 0 ? want << 8 : b0 << 8 | want
             let r = v.jumpRange(x, firstByteOnly: d == 0, lo, hi)
             return r.isEmpty ? nil : r
         }
@@ -510,6 +562,7 @@ struct IndexWalk {
     @inline(__always) private mutating func skipEnded(_ v: RowView, _ lo: Int, _ hi: Int, _ d: Int, emit: Bool) -> Int {
         var r = lo
         while r < hi && v.key(r).count == d {
+            if d == 0 { v.owner.noteDamage("row \(r): an empty key") }
             if emit { found.append((UInt32(truncatingIfNeeded: v.record(r)), UInt32(r), v)) }
             r += 1
         }
@@ -638,6 +691,10 @@ struct IndexWalk {
         var out: [(record: Int, entry: String, template: Bool)] = []
         for c in f where out.last?.record != Int(c.record) {
             let r = Int(c.record)
+            guard r < index.entryCount else {
+                index.noteDamage("a row names record \(r) of \(index.entryCount)")
+                continue
+            }
             if let v = c.view, v.flags(Int(c.row)) & WordIndexFormat.rowRawIsKey != 0 {
                 let key = v.key(Int(c.row))
                 var text = String(decoding: key, as: UTF8.self)

@@ -76,6 +76,31 @@ import Testing
         #expect(body.status == 1 && body.stderr.contains("checksum"))
     }
 
+    @Test func aBodyDamagedBehindValidChecksumsFailsClosedNamingTheFile() throws {
+        // issue 12 finding 9: a row's length changed (checksums recomputed) crashed `check` with SIGSEGV in the
+        // walk; now the walk records the damage and the check refuses like a broken list: exit 2, whatever
+        // on_error says, naming the file; explain too
+        let (dir, _, index) = try Self.compiled()
+        var b = [UInt8](try Data(contentsOf: URL(fileURLWithPath: index)))
+        func field(_ at: Int) -> Int { (0..<8).reversed().reduce(0) { $0 << 8 | Int(b[at + $1]) } }
+        func put(_ at: Int, _ width: Int, _ v: UInt64) { for k in 0..<width { b[at + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(k))) } }
+        func fnv(_ r: Range<Int>) -> UInt64 { b[r].reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 } }
+        put(field(96) + 12 + 4, 4, 0x00FF_FFFF)    // forward row 1 ("kelpcorp"): its length now runs past the blob
+        put(144, 8, fnv(160..<b.count))
+        put(152, 8, fnv(0..<152))
+        let broken = dir + "/damaged.pwgw"
+        try Data(b).write(to: URL(fileURLWithPath: broken))
+        #expect(try Pwguard.run(["words", "info", broken], stdin: []).status == 0)   // checksums valid: info cannot tell
+        for top in ["", "on_error = \"accept\""] {
+            let r = try Pwguard.check("My-Kelpc0rp-99x", args: ["--config", try Self.config(dir, list: broken, top: top)])
+            #expect(r.status == 2, "\(r.log) \(r.stderr)")
+            let line = try #require(r.log.first)
+            #expect(line.contains("cause=config") && line.contains(broken) && line.contains("damaged body") && line.contains("verdict=reject"), "\(line)")
+        }
+        let explain = try Pwguard.run(["explain", "--config", try Self.config(dir, list: broken), "--account", "bob"], stdin: Array("My-Kelpc0rp-99x".utf8))
+        #expect(explain.status == 2 && explain.stderr.contains(broken) && explain.stderr.contains("damaged body"), "\(explain.stderr)")
+    }
+
     @Test func compileRefusesUnreadableAndBinaryInput() throws {
         let missing = try Pwguard.run(["words", "compile", "/nonexistent/list.txt", "-o", "/tmp/never.pwgw"], stdin: [])
         #expect(missing.status != 0 && missing.stderr.contains("/nonexistent/list.txt"))

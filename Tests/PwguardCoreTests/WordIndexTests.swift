@@ -91,6 +91,70 @@ import Glibc
         #expect(try WordIndex(path: try Self.compile(["a"], dir + "/ok.pwgw")).verifyBody())
     }
 
+    /// `bytes` with the little-endian `width`-byte field at `at` set to `value`, and both checksums recomputed
+    /// (body at 144, header at 152), as `words compile` would have written them: damage no checksum catches.
+    static func edited(_ bytes: [UInt8], _ edits: [(at: Int, width: Int, value: UInt64)]) -> [UInt8] {
+        var b = bytes
+        func put(_ at: Int, _ width: Int, _ v: UInt64) { for k in 0..<width { b[at + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(k))) } }
+        for e in edits { put(e.at, e.width, e.value) }
+        put(144, 8, b.withUnsafeBytes { WordIndexFormat.fnv1a(UnsafeRawBufferPointer(rebasing: $0[WordIndexFormat.headerSize...])) })
+        put(152, 8, b.withUnsafeBytes { WordIndexFormat.fnv1a(UnsafeRawBufferPointer(rebasing: $0[0..<152])) })
+        return b
+    }
+
+    static func field(_ b: [UInt8], _ at: Int) -> Int {
+        (0..<8).reversed().reduce(0) { $0 << 8 | Int(b[at + $1]) }
+    }
+
+    @Test func implausibleHeaderLengthsBehindValidChecksumsAreRefusedNamingTheFile() throws {
+        // issue 12 finding 9: a longest-key field of 0xFFFF… trapped converting it to Int, in `check` and
+        // `config check`; now refused at open like any other damaged header (regression seed in
+        // Tests/fuzz/corpus/word_index_reader/regression-max-key-bytes-beyond-int)
+        let dir = Self.scratch()
+        let good = WordIndexWriter.build(["acme", "x", "pass"])
+        let blob = Self.field(good, 72)
+        for (name, at, value) in [("maxkey-all-ones", 40, UInt64.max), ("maxkey-over-blob", 40, UInt64(blob + 1)),
+                                  ("blob-length-huge", 72, UInt64(1) << 40), ("suffixes-over-blob", 32, UInt64(blob + 1))] {
+            let path = dir + "/" + name + ".pwgw"
+            try WordIndexWriter.writeAtomically(Self.edited(good, [(at, 8, value)]), to: path)
+            #expect(throws: FileError.self) { try WordIndex(path: path) }
+            let message = Self.ruleError(path)
+            #expect(message.contains(path) && message.contains("not a usable word index") && message.contains("lists"), "\(name): \(message)")
+        }
+        #expect(try WordIndex(path: try Self.compile(["acme", "x", "pass"], dir + "/ok.pwgw")).maxKeyBytes == 4)
+    }
+
+    @Test func aDamagedRowIsRecordedAsDamageNotACrash() throws {
+        // issue 12 finding 9: a row whose length word was changed (header and checksums valid) made the walk's
+        // first-byte lookup return -1 and index the jump table at a negative entry: SIGSEGV in `check`. Now the
+        // walk stops there and the index reports the damage, naming the file (check then refuses, exit 2).
+        let dir = Self.scratch()
+        let good = WordIndexWriter.build(["acme", "x", "pass"])
+        let forwardRows = Self.field(good, 96), reverseRows = Self.field(good, 104), suffixRows = Self.field(good, 112)
+        // forward rows: "acme", "pass", "x"; reverse row 0 is "emca"; suffix row 0 is "acme"
+        let pass = forwardRows + 12
+        for (name, at, value) in [("length-outside-blob", pass + 4, UInt64(0x1234)), ("length-zero", pass + 4, 0),
+                                  ("first-row-empty", forwardRows + 4, 0), ("offset-outside-blob", pass, 0xFFFF_FFF0), ("reverse-length", reverseRows + 4, 0x7FFF),
+                                  ("suffix-length", suffixRows + 4, 0x3FFF_FFFF), ("record-past-entries", forwardRows + 8, 77)] {
+            let path = dir + "/" + name + ".pwgw"
+            try WordIndexWriter.writeAtomically(Self.edited(good, [(at, 4, value)]), to: path)
+            let resources = Resources(listPaths: ["w": path])
+            for values: [String: ConfigValue] in [["lists": ["w"]], ["lists": ["w"], "tolerance": 2, "reversed": true]] {
+                let rule = try DictionaryRule(RuleParameters(values), resources: resources)
+                for pw in ["ACMEcorp", "xx-emca-pass", "P@ss-acme"] { _ = rule.evaluate(Candidate(pw, identity: Identity(accountName: "bob"))) }
+            }
+            let entra = try EntraRule(RuleParameters(["lists": ["w"]]), resources: resources)
+            _ = entra.evaluate(Candidate("acmx-Vx9-emca", identity: Identity(accountName: "bob")))
+            let damage = try #require(resources.indexDamage.first, "\(name): no damage recorded")
+            #expect(damage.path == path && "\(damage)".contains("damaged body"), "\(name): \(damage)")
+        }
+        // an intact index records none
+        let resources = Resources(listPaths: ["w": try Self.compile(["acme", "x", "pass"], dir + "/ok.pwgw")])
+        let rule = try DictionaryRule(RuleParameters(["lists": ["w"], "tolerance": 2, "reversed": true]), resources: resources)
+        #expect(!rule.evaluate(Candidate("ACMEcorp", identity: Identity(accountName: "bob"))).passed)
+        #expect(resources.indexDamage.isEmpty)
+    }
+
     // MARK: - Same results as the text list
 
     static let wordRules: [any PasswordRule.Type] = RuleRegistry.wordRules

@@ -338,7 +338,8 @@ enum StoreHeaderWriter {
             let n = encoded.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
             if n != encoded.count { failure = String(cString: strerror(errno)) }
         }
-        if failure == nil && fchmod(fd, 0o644) != 0 { failure = String(cString: strerror(errno)) }
+        // A store from plain-text lists holds an organisation's own leaked passwords as unsalted hashes: root only.
+        if failure == nil && fchmod(fd, options.plain ? 0o600 : 0o644) != 0 { failure = String(cString: strerror(errno)) }
         if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         close(fd)
         if let failure { throw StoreError(path: path, reason: "cannot write \(tmp): \(failure)") }

@@ -98,9 +98,12 @@ public struct StoreChecksum {
 public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     public let path: String
     public let reason: String
-    public init(path: String, reason: String) {
+    /// Refused by `FileTrust` (others can write it, or another user owns it): a configuration error.
+    public let untrusted: Bool
+    public init(path: String, reason: String, untrusted: Bool = false) {
         self.path = path
         self.reason = reason
+        self.untrusted = untrusted
     }
     public var description: String { "\(path): \(reason)" }
 }
@@ -196,6 +199,7 @@ public final class HashStore: @unchecked Sendable {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw StoreError(path: path, reason: "cannot stat: \(String(cString: strerror(errno)))") }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw StoreError(path: path, reason: "not a regular file") }
+        do { try FileTrust.check(st, path: path) } catch { throw StoreError(path: path, reason: error.reason, untrusted: true) }
         let size = Int(st.st_size)
         guard size >= StoreFormat.headerSize else {
             throw StoreError(path: path, reason: "truncated: \(size) bytes, smaller than the \(StoreFormat.headerSize)-byte header")

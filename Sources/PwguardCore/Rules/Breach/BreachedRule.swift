@@ -41,6 +41,8 @@ public struct BreachedRule: PasswordRule {
         let minCount = try p.int("min_count", default: 1, min: 1, max: Int(UInt32.max))
         self.minCount = UInt32(minCount)
         stores = names.map { ($0, resources.store($0)) }
+        // a store others could have written is a configuration error (like an untrusted list), not on_error
+        for case (let name, .broken(let e)) in stores where e.untrusted { throw p.error("stores", "store \"\(name)\": \(e)") }
         if minCount > 1 {
             for (name, handle) in stores {
                 switch handle {
