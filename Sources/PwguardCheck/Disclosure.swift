@@ -10,9 +10,11 @@ import PwguardCore
 /// two rules that matched the same part share its cost.
 ///
 /// - A value is located in the password case-insensitively, with the standard substitutions ("password"
-///   covers "P@ssw0rd"), forwards or reversed; of several occurrences, the one adding the fewest new
-///   positions counts. A value that cannot be located (a list word matched by edit distance, a template
-///   such as `!!BAN*!!`) counts all its characters as new positions.
+///   covers "P@ssw0rd"), forwards or reversed; when it fits the budget only by overlapping what is shown
+///   already, an occurrence that does is looked for. A value that cannot be located (a list word matched by
+///   edit distance, a template such as `!!BAN*!!`) counts all its characters as new positions, and so does
+///   every value once an event's search has compared 2^18 characters (a bound on adversarial 1024-character
+///   passwords: the budget then only gets stricter).
 /// - A value that is part of the user's identity (account name, UPN, names) is already in the event: it is
 ///   always shown, but the positions it covers are spent first, before any other rule's value.
 /// - Values are admitted in the order of the failures (identity values first); the first that would take
@@ -25,22 +27,14 @@ public enum Disclosure {
         guard matched.contains(where: { $0 != nil }) else { return matched }
         let scalars = Array(password.unicodeScalars)
         let text = FoldedText(scalars, substitution: .standard)
-        var revealed = [Bool](repeating: false, count: scalars.count)
-        var spent = 0
+        var budget = Budget(length: scalars.count)
         var out = [String?](repeating: nil, count: failures.count)
         let fromIdentity = matched.map { $0.map { isIdentity($0, identity) } ?? false }
         let order = matched.indices.filter { fromIdentity[$0] } + matched.indices.filter { !fromIdentity[$0] }
         for i in order {
             guard let m = matched[i] else { continue }
-            let cover = positions(of: m, in: text, revealed: revealed)
-            let added = cover.map { $0.filter { !revealed[$0] }.count } ?? m.unicodeScalars.count
-            guard fromIdentity[i] || (spent + added) * 2 <= scalars.count else {
-                out[i] = "(withheld: \(m.unicodeScalars.count) of \(scalars.count) characters)"
-                continue
-            }
-            out[i] = m
-            spent += added
-            for p in cover ?? [] { revealed[p] = true }
+            out[i] = budget.admit(lowerScalars(m), in: text, always: fromIdentity[i])
+                ? m : "(withheld: \(m.unicodeScalars.count) of \(scalars.count) characters)"
         }
         return out
     }
@@ -52,19 +46,59 @@ public enum Disclosure {
         return known.contains { $0.map { $0.lowercased().contains(m) } ?? false }
     }
 
-    /// The positions `matched` covers in the password (the occurrence adding the fewest unrevealed ones),
-    /// or nil when it occurs nowhere, forwards or reversed.
-    static func positions(of matched: String, in text: FoldedText, revealed: [Bool]) -> [Int]? {
-        let word = lowerScalars(matched)
-        guard !word.isEmpty else { return [] }
-        guard word.count <= text.count else { return nil }
-        var best: (start: Int, added: Int)?
-        for candidate in [word, word.reversed()] {
-            for start in 0...(text.count - word.count) where text.matches(candidate, at: start) {
-                let added = (start..<(start + word.count)).filter { !revealed[$0] }.count
-                if best == nil || added < best!.added { best = (start, added) }
-            }
+    /// The positions revealed so far and what they cost.
+    struct Budget {
+        let length: Int
+        var revealed: [Bool]
+        /// `revealedBefore[i]`: how many of the positions 0..<i are revealed.
+        var revealedBefore: [Int]
+        /// Characters spent: revealed positions plus the full length of every value that was not located.
+        var spent = 0
+        /// Character comparisons spent searching; past `maxWork` a value counts in full (never shows more).
+        var work = 0
+        static let maxWork = 1 << 18
+
+        init(length: Int) {
+            self.length = length
+            revealed = [Bool](repeating: false, count: length)
+            revealedBefore = [Int](repeating: 0, count: length + 1)
         }
-        return best.map { Array($0.start..<($0.start + word.count)) }
+
+        func fits(_ added: Int) -> Bool { (spent + added) * 2 <= length }
+
+        /// Whether `word` (lower-cased) may be shown, spending what it reveals if so. `always`: an identity value.
+        mutating func admit(_ word: [Unicode.Scalar], in text: FoldedText, always: Bool) -> Bool {
+            let k = word.count
+            // it cannot cost less than its characters outside the positions revealed already
+            if !always && !fits(k - revealedBefore[length]) { return false }
+            // where it fits at all, any occurrence will do; otherwise one that overlaps enough
+            let any = always || fits(k)
+            if let (start, added) = find(word, in: text, addingAtMost: any ? k : length / 2 - spent) {
+                spent += added
+                for p in start..<(start + k) { revealed[p] = true }
+                for i in 0..<length { revealedBefore[i + 1] = revealedBefore[i] + (revealed[i] ? 1 : 0) }
+                return true
+            }
+            guard any else { return false }
+            spent += k      // not located (or the search gave up): every character counts
+            return true
+        }
+
+        /// The first occurrence of `word`, forwards or reversed, that reveals at most `limit` new positions.
+        mutating func find(_ word: [Unicode.Scalar], in text: FoldedText, addingAtMost limit: Int) -> (start: Int, added: Int)? {
+            let k = word.count
+            guard k > 0 else { return (0, 0) }
+            guard k <= length else { return nil }
+            for candidate in [word, word.reversed()] {
+                for start in 0...(length - k) {
+                    work += k
+                    if work > Self.maxWork { return nil }
+                    guard text.matches(candidate, at: start) else { continue }
+                    let added = k - (revealedBefore[start + k] - revealedBefore[start])
+                    if added <= limit { return (start, added) }
+                }
+            }
+            return nil
+        }
     }
 }
