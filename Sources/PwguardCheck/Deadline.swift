@@ -23,10 +23,10 @@ public enum Deadline {
         let remaining = max(1, milliseconds - elapsedMs)
         signal(SIGALRM, { _ in
             if let m = deadlineMessage {
-                // never wait on a full syslog socket here either: stderr instead
+                // never wait here: not on a full syslog socket, nor on a full stderr pipe (at most PIPE_BUF
+                // bytes, and only when stderr can take them now)
                 if deadlineSocket < 0 || send(deadlineSocket, m.baseAddress, m.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) < 0 {
-                    _ = write(2, m.baseAddress, m.count)
-                    _ = write(2, "\n", 1)
+                    writeToStderrIfWritable(UnsafeRawBufferPointer(m), newline: true, atMost: Int(PIPE_BUF) - 1)
                 }
             }
             _exit(deadlineExitStatus)

@@ -74,10 +74,20 @@ public final class SyslogSink: @unchecked Sendable {
                 if Glibc.send(fd, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) >= 0 { return }
                 let why = errno == EAGAIN || errno == EWOULDBLOCK ? "is full (is the syslog daemon hung?)" : "failed: \(String(cString: strerror(errno)))"
                 let note = Array("pwguard: syslog socket \(socketPath) \(why); the message is written here instead:\n".utf8)
-                _ = note.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+                note.withUnsafeBytes { writeToStderrIfWritable($0) }
             }
-            _ = write(2, raw.baseAddress, raw.count)
-            _ = write(2, "\n", 1)
+            writeToStderrIfWritable(raw, newline: true)
         }
     }
+}
+
+/// Writes to stderr only when it can take data now (`poll`, no wait): a stderr pipe nobody reads is full
+/// at some point, and then the message is dropped rather than held. (A message larger than the room left
+/// can still block in write(2): the deadline ends that.) Async-signal-safe: the deadline's handler uses it
+/// with `atMost` PIPE_BUF bytes, which a writable pipe always takes at once.
+func writeToStderrIfWritable(_ raw: UnsafeRawBufferPointer, newline: Bool = false, atMost: Int = Int.max) {
+    var p = pollfd(fd: 2, events: Int16(POLLOUT), revents: 0)
+    guard poll(&p, 1, 0) == 1, p.revents & Int16(POLLOUT) != 0 else { return }
+    _ = write(2, raw.baseAddress, min(raw.count, atMost))
+    if newline { _ = write(2, "\n", 1) }
 }

@@ -119,6 +119,22 @@ import PwguardCore
         #expect(hung.stderr.contains("cause=deadline"), "\(hung.stderr)")
     }
 
+    @Test func loggingThatBlocksEndsAtTheDeadlineWithTheDecidedVerdict() throws {
+        // syslog full, and stderr a pipe nobody reads: an event larger than the pipe (a 100 KB account name)
+        // blocks in write(2) until the deadline, which must end the check with the verdict already decided
+        // (accept: exit 0), without blocking in its own handler
+        let full = try Self.fullLogSocket()
+        defer { close(full.fd) }
+        let fifo = try Self.tempDir("stderr") + "/stderr"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let env = ["SAMBA_CPS_ACCOUNT_NAME": String(repeating: "b", count: 100_000), "PWGUARD_LOG_SOCKET": full.path]
+        let r = try Pwguard.run(["check"], stdin: Array(Self.strong.utf8), env: env, via: [
+            "/usr/bin/timeout", "-s", "KILL", "5", "/bin/sh", "-c", "exec 3<>'\(fifo)'; exec \"$0\" \"$@\" 2>'\(fifo)'",
+        ])
+        #expect(r.status == 0, "the decided verdict, not on_error's 3 (or 137: killed after hanging)")
+        #expect(r.seconds > 0.4 && r.seconds < 0.95, "took \(r.seconds) s (deadline 500 ms)")
+    }
+
     @Test func aFIFOAtTheJSONOrCaptureFileIsRefusedAtOnce() throws {
         let dir = try Self.tempDir("fifo")
         let json = dir + "/events.jsonl", capture = dir + "/rejected.jsonl"
