@@ -7,18 +7,18 @@ import PwguardCore
 /// reveals the password positions it covers; the budget is the **union** of the positions shown by every
 /// rule of the event, at most half of the password's characters. Two rules that each matched one half
 /// ("passwordabcdefgh": `dictionary` "password", `sequential` "abcdefgh") get one shown and one withheld;
-/// two rules that matched the same part share its cost.
+/// two rules that matched the same part ("password", "passw") share its cost.
 ///
 /// - A value is located in the password case-insensitively, with the standard substitutions ("password"
-///   covers "P@ssw0rd"), forwards or reversed; when it fits the budget only by overlapping what is shown
-///   already, an occurrence that does is looked for. A value that cannot be located (a list word matched by
-///   edit distance, a template such as `!!BAN*!!`) counts all its characters as new positions, and so does
-///   every value once an event's search has compared 2^18 characters (a bound on adversarial 1024-character
-///   passwords: the budget then only gets stricter).
+///   covers "P@ssw0rd"), forwards and reversed, and **every** occurrence counts: a reader of the log cannot
+///   tell which one a rule matched ("abc" and "cba" in "abccba" cover all six positions, not three; 14 a's
+///   twice in 28 a's cover all 28). A value that cannot be located (a list word matched by edit distance, a
+///   template such as `!!BAN*!!`) counts all its characters as new positions. When an event's search has
+///   compared 2^18 characters (an adversarial 1024-character password), the remaining values are withheld.
 /// - A value that is part of the user's identity (account name, UPN, names) is already in the event: it is
 ///   always shown, but the positions it covers are spent first, before any other rule's value.
-/// - Values are admitted in the order of the failures (identity values first); the first that would take
-///   the union over half is withheld, and so is every later one that would.
+/// - Values are admitted in the order of the failures (identity values first); one that would take the
+///   union over half is withheld, and so is every later one that would.
 public enum Disclosure {
     /// For each failure, in order: the value the event may show, "(withheld: N of M characters)", or nil when
     /// the rule matched nothing.
@@ -50,18 +50,16 @@ public enum Disclosure {
     struct Budget {
         let length: Int
         var revealed: [Bool]
-        /// `revealedBefore[i]`: how many of the positions 0..<i are revealed.
-        var revealedBefore: [Int]
+        var revealedCount = 0
         /// Characters spent: revealed positions plus the full length of every value that was not located.
         var spent = 0
-        /// Character comparisons spent searching; past `maxWork` a value counts in full (never shows more).
+        /// Character comparisons spent searching; past `maxWork` the search gives up (the value is withheld).
         var work = 0
         static let maxWork = 1 << 18
 
         init(length: Int) {
             self.length = length
             revealed = [Bool](repeating: false, count: length)
-            revealedBefore = [Int](repeating: 0, count: length + 1)
         }
 
         func fits(_ added: Int) -> Bool { (spent + added) * 2 <= length }
@@ -69,36 +67,37 @@ public enum Disclosure {
         /// Whether `word` (lower-cased) may be shown, spending what it reveals if so. `always`: an identity value.
         mutating func admit(_ word: [Unicode.Scalar], in text: FoldedText, always: Bool) -> Bool {
             let k = word.count
+            guard k > 0 else { return true }
             // it cannot cost less than its characters outside the positions revealed already
-            if !always && !fits(k - revealedBefore[length]) { return false }
-            // where it fits at all, any occurrence will do; otherwise one that overlaps enough
-            let any = always || fits(k)
-            if let (start, added) = find(word, in: text, addingAtMost: any ? k : length / 2 - spent) {
-                spent += added
-                for p in start..<(start + k) { revealed[p] = true }
-                for i in 0..<length { revealedBefore[i + 1] = revealedBefore[i] + (revealed[i] ? 1 : 0) }
-                return true
+            if !always && !fits(k - revealedCount) { return false }
+            guard let cover = occurrences(of: word, in: text) else {
+                if always { spent += k }
+                return always
             }
-            guard any else { return false }
-            spent += k      // not located (or the search gave up): every character counts
+            let added = cover.isEmpty ? k : cover.filter { !revealed[$0] }.count
+            guard always || fits(added) else { return false }
+            spent += added
+            for p in cover where !revealed[p] {
+                revealed[p] = true
+                revealedCount += 1
+            }
             return true
         }
 
-        /// The first occurrence of `word`, forwards or reversed, that reveals at most `limit` new positions.
-        mutating func find(_ word: [Unicode.Scalar], in text: FoldedText, addingAtMost limit: Int) -> (start: Int, added: Int)? {
+        /// Every position covered by an occurrence of `word`, forwards or reversed; empty when it occurs
+        /// nowhere; nil when the search gave up (`maxWork`).
+        mutating func occurrences(of word: [Unicode.Scalar], in text: FoldedText) -> [Int]? {
             let k = word.count
-            guard k > 0 else { return (0, 0) }
-            guard k <= length else { return nil }
+            guard k <= length else { return [] }
+            var covered = [Bool](repeating: false, count: length)
             for candidate in [word, word.reversed()] {
                 for start in 0...(length - k) {
                     work += k
                     if work > Self.maxWork { return nil }
-                    guard text.matches(candidate, at: start) else { continue }
-                    let added = k - (revealedBefore[start + k] - revealedBefore[start])
-                    if added <= limit { return (start, added) }
+                    if text.matches(candidate, at: start) { for p in start..<(start + k) { covered[p] = true } }
                 }
             }
-            return nil
+            return covered.indices.filter { covered[$0] }
         }
     }
 }

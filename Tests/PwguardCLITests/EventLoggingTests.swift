@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import PwguardCheck
-import PwguardCore
+@testable import PwguardCore
 
 /// What `check` logs about a decision: never more than half of a rejected password in one event, and
 /// logging that can neither hold the check past its deadline nor write a password into the event file.
@@ -69,6 +69,25 @@ import PwguardCore
         let s2 = named.failedRuleSummary().joined(separator: "; ")
         #expect(s2.contains("matched=maryjones") || s2.contains("matched=Maryjones") || s2.contains("matched=maryjonesx"), "\(s2)")
         #expect(s2.contains("sequential matched=(withheld"), "\(s2)")
+    }
+
+    @Test func everyOccurrenceOfAValueCountsNotTheCheapestOne() {
+        func failing(_ values: [String]) -> [RuleResult] {
+            values.map { RuleResult(ruleID: "r", outcome: .fail("x", matched: $0), evaluated: true) }
+        }
+        let bob = Identity(accountName: "bob")
+        // found by the rule_engine fuzz target: twice 14 a's "in the same place" were both shown for 28 a's
+        let a28 = String(repeating: "a", count: 28), a14 = String(repeating: "a", count: 14)
+        #expect(Disclosure.shown(failing([a14, a14]), password: a28, identity: bob)
+                == ["(withheld: 14 of 28 characters)", "(withheld: 14 of 28 characters)"])
+        // a value and its reverse: a reader cannot tell where either was matched
+        #expect(Disclosure.shown(failing(["abcdef", "fedcba"]), password: "abcdef-fedcba", identity: bob)
+                == ["(withheld: 6 of 13 characters)", "(withheld: 6 of 13 characters)"])
+        // values that do not occur (a fuzzy list word) count in full; nil stays nil
+        #expect(Disclosure.shown(failing(["qwerty"]) + [RuleResult(ruleID: "length", outcome: .fail("short"), evaluated: true)],
+                                 password: "Zx9-Kelp-Zorb", identity: bob) == ["qwerty", nil])
+        #expect(Disclosure.shown(failing(["qwerty", "zorb"]), password: "Zx9-Kelp-Zorb", identity: bob)
+                == ["qwerty", "(withheld: 4 of 13 characters)"])
     }
 
     // ---- finding 2: logging is inside the deadline -------------------------------------------------------
