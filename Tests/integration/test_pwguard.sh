@@ -279,8 +279,30 @@ test_pwguard_config_file() {
     can_login "$user" 'Hq3-Wend-Osprel-Tamv' both
 }
 
+# a configuration pwguard cannot load fails closed: every change is refused (exit 2), with an error event
+test_pwguard_broken_config_fails_closed() {
+    local user=pg_broken mark lines
+    PG_EXPECT_CONFIG='*' pg_new_user "$user" 'Init-Qw7-Plomb-Bk'      # under whichever script line runs now
+    printf '# broken on purpose by test_pwguard.sh\non_error = "accept"\nno_such_key = 1\n' > "$LAB/broken.toml"
+    lab_use_cps "PWGUARD_LOG_SOCKET=$PG_SOCK exec $PG_BIN check --config $LAB/broken.toml" ||
+        fail "cannot restart the DC with the broken configuration"
+    mark=$(pg_mark)
+    expect_refused "LDAP reset while the configuration is broken" pw_ldap_reset "$user" 'Vx9-Kelp-Zorbu-Frimt-Bk'
+    assert_match "refusal" '0000052D' "$LAB_OUT"
+    for _ in $(seq 1 100); do [ "$(pg_mark)" -gt "$mark" ] && break; sleep 0.03; done
+    sleep 0.05
+    lines=$(pg_since "$mark")
+    assert_match "error event (severity err, cause config, on_error ignored)" \
+        "^<83>pwguard\\[[0-9]+\\]: event=error account=$user cause=config detail=\".*no_such_key.*\" verdict=reject\$" "$lines"
+    assert_eq "events for the refused change" 1 "$(printf '%s\n' "$lines" | grep -c '^')"
+    printf '%s reject\n' "$user" >> "$PG_EXPECTED"
+    cannot_login "$user" 'Vx9-Kelp-Zorbu-Frimt-Bk' kinit
+    can_login "$user" 'Init-Qw7-Plomb-Bk' kinit
+}
+
 # a monitor policy is never weaker than Samba without a script: Samba skips its own complexity check once
-# a script is set, so pwguard still enforces Windows complexity under mode = "monitor" (issue 12, 15)
+# a script is set, so pwguard still enforces Windows complexity under mode = "monitor" (issue 12, 15).
+# (After the broken-configuration test: it leaves the DC on its own script line, which later tests set.)
 test_pwguard_monitor_policy_keeps_samba_complexity() {
     local user=pg_monitor mark
     printf '%s\n' 'default_policy = "watch"' '[[policy]]' 'name = "watch"' 'mode = "monitor"' \
@@ -305,27 +327,6 @@ test_pwguard_monitor_policy_keeps_samba_complexity() {
         pw_kpasswd "$user" 'Init-Qw7-Plomb-Mo' 'Abc-def-ghi7'
     pg_expect_event "$mark" "$user" accept-monitor "" 'failed=length '
     can_login "$user" 'Abc-def-ghi7' kinit
-}
-
-# a configuration pwguard cannot load fails closed: every change is refused (exit 2), with an error event
-test_pwguard_broken_config_fails_closed() {
-    local user=pg_broken mark lines
-    PG_EXPECT_CONFIG='*' pg_new_user "$user" 'Init-Qw7-Plomb-Bk'      # under whichever script line runs now
-    printf '# broken on purpose by test_pwguard.sh\non_error = "accept"\nno_such_key = 1\n' > "$LAB/broken.toml"
-    lab_use_cps "PWGUARD_LOG_SOCKET=$PG_SOCK exec $PG_BIN check --config $LAB/broken.toml" ||
-        fail "cannot restart the DC with the broken configuration"
-    mark=$(pg_mark)
-    expect_refused "LDAP reset while the configuration is broken" pw_ldap_reset "$user" 'Vx9-Kelp-Zorbu-Frimt-Bk'
-    assert_match "refusal" '0000052D' "$LAB_OUT"
-    for _ in $(seq 1 100); do [ "$(pg_mark)" -gt "$mark" ] && break; sleep 0.03; done
-    sleep 0.05
-    lines=$(pg_since "$mark")
-    assert_match "error event (severity err, cause config, on_error ignored)" \
-        "^<83>pwguard\\[[0-9]+\\]: event=error account=$user cause=config detail=\".*no_such_key.*\" verdict=reject\$" "$lines"
-    assert_eq "events for the refused change" 1 "$(printf '%s\n' "$lines" | grep -c '^')"
-    printf '%s reject\n' "$user" >> "$PG_EXPECTED"
-    cannot_login "$user" 'Vx9-Kelp-Zorbu-Frimt-Bk' kinit
-    can_login "$user" 'Init-Qw7-Plomb-Bk' kinit
 }
 
 # every check the tests caused logged exactly one event, in order, and nothing else was logged
