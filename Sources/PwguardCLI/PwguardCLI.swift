@@ -51,9 +51,9 @@ func printError(_ s: String) {
     _ = line.withCString { write(2, $0, strlen($0)) }
 }
 
-/// Loads `--config PATH`, else the default path if present, else the embedded default.
+/// Loads `--config PATH`, else the default path unless nothing is there (as `check` does: a dangling
+/// symbolic link is an error), else the embedded default.
 func loadConfiguration(_ path: String?) throws -> Configuration {
-    if let path { return try Configuration.load(path: path) }
-    if access(CheckCommand.defaultConfigPath, F_OK) == 0 { return try Configuration.load(path: CheckCommand.defaultConfigPath) }
+    if let path = ConfigLocation.resolve(explicit: path) { return try Configuration.load(path: path) }
     return try Configuration.embeddedDefault()
 }

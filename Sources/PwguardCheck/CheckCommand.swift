@@ -10,7 +10,7 @@ import CProcess
 /// Top to bottom: harden the process, arm the deadline, read the identity (environment) and the password
 /// (stdin), load the policy, decide, log one event, exit. Nothing is written to stdout.
 public enum CheckCommand {
-    public static let defaultConfigPath = "/etc/pwguard/pwguard.toml"
+    public static let defaultConfigPath = ConfigLocation.defaultPath
 
     public static let usage = """
         usage: pwguard check [--config PATH]
@@ -18,7 +18,8 @@ public enum CheckCommand {
           SAMBA_CPS_FULL_NAME) from the environment, as Samba's `check password script` provides them.
           Exit 0 accepts; 1 rejected by policy; 2 usage or configuration error; 3 internal or dependency
           error or deadline; 4 invalid input (too long, not UTF-8, NUL). Never writes to stdout.
-          Without --config, \(defaultConfigPath) is used if it exists, else the embedded default policy.
+          Without --config, \(defaultConfigPath) is used; only when nothing is there (not even a broken
+          symbolic link) the embedded default policy applies.
         """
 
     public static func main(_ arguments: [String]) -> Int32 {
@@ -63,10 +64,10 @@ public enum CheckCommand {
         }
 
         // 3. Configuration: the file, or the embedded default policy. An invalid file always fails closed:
-        //    its own on_error cannot be trusted.
+        //    its own on_error cannot be trusted. Only "no such file" at the default path means no file.
         let config: Configuration
         do {
-            if configPath == nil, access(defaultConfigPath, F_OK) == 0 { configPath = defaultConfigPath }
+            configPath = ConfigLocation.resolve(explicit: configPath)
             config = try configPath.map { try Configuration.load(path: $0) } ?? Configuration.embeddedDefault()
         } catch {
             let what = explicitConfig || configPath != nil ? "configuration \(configPath!)" : "embedded default policy"
@@ -157,68 +158,27 @@ public enum CheckCommand {
             }
         }
         if let problem = historyProblem {
-            Deadline.disarm()
             sink.log(.err, "event=error " + base.text + " policy=\(EventLine.quote(decision.policy?.name ?? "(none)")) cause=history detail=\(EventLine.quote(problem)) on_error=\(onError.rawValue) verdict=\(errorVerdict)")
             return errorExit(.internalError)
         }
-        Deadline.disarm()
 
-        // 7. One event, then the exit status Samba reads.
-        var ev = EventLine()
-        ev.add("event", "check")
-        ev.add("account", accountName)
-        ev.add("upn", env.userPrincipalName)
-        ev.add("policy", decision.policy?.name ?? "(none)")
-        ev.add("mode", decision.policy?.mode.rawValue)
-        ev.add("verdict", decision.verdict.rawValue)
-        let failed = decision.failedRuleSummary()
-        if !failed.isEmpty { ev.add("failed", failed.joined(separator: "; ")) }
-        if decision.verdict == .notChecked { ev.add("detail", decision.selection.why) }
-        ev.add("directory", resolution.status)
-        ev.add("lookup_ms", resolution.lookupMilliseconds.map(formatMs))
+        // 7. One event, then the exit status Samba reads. The deadline stays armed until exit: if logging
+        //    hangs (a disk; sockets and FIFOs are never waited for), it ends the check with this verdict.
+        Deadline.prepare(sink: sink, message: sink.datagram(.err, "event=error " + base.text + " cause=deadline detail=\"logging did not finish within \(config.deadlineMilliseconds) ms\" verdict=\(decision.verdict.rawValue)"),
+                         exitStatus: decision.exitCode.rawValue)
+        var historyFields: [(String, String?)] = []
         if let snapshot = identity.passwordHistory, HistoryRecorder.inUse(config) {
-            ev.add("history_records", String(snapshot.records.count))
-            if snapshot.unreadable > 0 { ev.add("history_unreadable", String(snapshot.unreadable)) }
-            ev.add("argon2", String(hasher.argon2Computations))
-            if hasher.argon2Computations > 0 { ev.add("argon2_ms", formatMs(hasher.argon2Milliseconds)) }
-            ev.add("history_job", historyJob)
+            historyFields.append(("history_records", String(snapshot.records.count)))
+            if snapshot.unreadable > 0 { historyFields.append(("history_unreadable", String(snapshot.unreadable))) }
+            historyFields.append(("argon2", String(hasher.argon2Computations)))
+            if hasher.argon2Computations > 0 { historyFields.append(("argon2_ms", formatMs(hasher.argon2Milliseconds))) }
+            historyFields.append(("history_job", historyJob))
         }
-        ev.add("config", config.path ?? "embedded-default")
-        ev.add("server", facts.server)
-        ev.add("version", pwguardVersion)
-        ev.add("duration_ms", formatMs(Deadline.milliseconds(since: start)))
-        sink.log(decision.verdict == .reject ? .notice : .info, ev.text)
-        // Seed 001's opt-in "Capture Rejected Password": the only place a password is ever written.
-        if let path = config.log.captureRejectedFile, decision.verdict == .reject || decision.verdict == .monitorWouldReject {
-            let fields: [(String, JSONLog.JSONField)] = [
-                ("time", .string(JSONLog.timestamp())), ("account", .string(accountName)),
-                ("policy", .string(decision.policy?.name)), ("verdict", .string(decision.verdict.rawValue)),
-                ("rules", .string(decision.result?.failures.map(\.ruleID).joined(separator: ","))),
-                ("password", .string(password)),
-            ]
-            if let problem = JSONLog.append(path, fields: fields, private: true) {
-                sink.log(.warning, "event=warning " + base.text + " cause=capture_rejected detail=\(EventLine.quote(problem))")
-            }
-        }
-        if let path = config.log.jsonFile {
-            let failures = decision.result?.failures ?? []
-            let fields: [(String, JSONLog.JSONField)] = [
-                ("time", .string(JSONLog.timestamp())), ("server", .string(facts.server)),
-                ("account", .string(accountName)), ("upn", .string(env.userPrincipalName)),
-                ("policy", .string(decision.policy?.name)), ("mode", .string(decision.policy?.mode.rawValue)),
-                ("verdict", .string(decision.verdict.rawValue)),
-                ("failed", .array(zip(failures, failed).map { r, summary in
-                    [("rule", .string(r.ruleID)), ("list", .string(r.outcome.list)), ("summary", .string(summary))]
-                })),
-                ("config", .string(config.path ?? "embedded-default")),
-                ("directory", .string(resolution.status)),
-                ("lookup_ms", resolution.lookupMilliseconds.map { .number(formatMs($0)) } ?? .string(nil)),
-                ("duration_ms", .number(formatMs(Deadline.milliseconds(since: start)))), ("version", .string(pwguardVersion)),
-            ]
-            if let problem = JSONLog.append(path, fields: fields) {
-                sink.log(.warning, "event=warning " + base.text + " cause=json_log detail=\(EventLine.quote(problem))")
-            }
-        }
+        let event = CheckEvent(decision: decision, account: accountName, upn: env.userPrincipalName, directory: resolution.status,
+                               lookupMilliseconds: resolution.lookupMilliseconds, extra: historyFields,
+                               config: config.path ?? "embedded-default", server: facts.server,
+                               durationMilliseconds: Deadline.milliseconds(since: start))
+        event.write(to: sink, log: config.log, password: password, context: base.text)
         return decision.exitCode.rawValue
     }
 

@@ -3,8 +3,10 @@ import Glibc
 #endif
 
 // The internal deadline: a real-time timer whose signal handler sends a prepared log line and exits with
-// the `on_error` outcome. Nothing else runs in the handler (send and _exit are async-signal-safe), so a
-// hung stdin, directory or disk can never hold the DC's write lock past the deadline.
+// the `on_error` outcome. Nothing else runs in the handler (send, write and _exit are async-signal-safe;
+// the send never waits), so a hung stdin, directory, disk or syslog daemon can never hold the DC's write
+// lock past the deadline. It stays armed until the process exits: once the verdict is known, `prepare`
+// makes it exit with that verdict, so logging that hangs costs the event, never the decision.
 
 nonisolated(unsafe) private var deadlineMessage: UnsafeMutableRawBufferPointer?
 nonisolated(unsafe) private var deadlineSocket: Int32 = -1
@@ -21,10 +23,10 @@ public enum Deadline {
         let remaining = max(1, milliseconds - elapsedMs)
         signal(SIGALRM, { _ in
             if let m = deadlineMessage {
-                if deadlineSocket >= 0 {
-                    _ = send(deadlineSocket, m.baseAddress, m.count, Int32(MSG_NOSIGNAL))
-                } else {
-                    _ = write(2, m.baseAddress, m.count)
+                // never wait here: not on a full syslog socket, nor on a full stderr pipe (at most PIPE_BUF
+                // bytes, and only when stderr can take them now)
+                if deadlineSocket < 0 || send(deadlineSocket, m.baseAddress, m.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) < 0 {
+                    writeToStderrIfWritable(UnsafeRawBufferPointer(m), newline: true, atMost: Int(PIPE_BUF) - 1)
                 }
             }
             _exit(deadlineExitStatus)

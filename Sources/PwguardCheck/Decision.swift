@@ -30,6 +30,8 @@ public struct Decision: Sendable {
     public let policy: Policy?
     public let result: PolicyResult?
     public let verdict: Verdict
+    /// Per failure of `result`, what the event may show as its matched value (see `Disclosure`).
+    public let shownMatches: [String?]
 
     public var exitCode: ExitCode { verdict == .reject ? .rejectedByPolicy : .accepted }
 
@@ -41,41 +43,30 @@ public struct Decision: Sendable {
         let selection = PolicySelector.select(policies, defaultPolicy: defaultPolicy, facts: facts)
         let candidate = Candidate(password, identity: identity)
         guard let i = selection.chosen else {
-            return Decision(candidateLength: candidate.length, identity: identity, selection: selection, policy: nil, result: nil, verdict: .notChecked)
+            return Decision(candidateLength: candidate.length, identity: identity, selection: selection, policy: nil, result: nil,
+                            verdict: .notChecked, shownMatches: [])
         }
         let policy = policies[i]
         let result = Engine.evaluate(policy, candidate)
-        let verdict: Verdict = result.compliant ? .accept : (policy.mode == .monitor ? .monitorWouldReject : .reject)
-        return Decision(candidateLength: candidate.length, identity: identity, selection: selection, policy: policy, result: result, verdict: verdict)
+        let verdict: Verdict = result.compliant ? .accept : (result.accepted ? .monitorWouldReject : .reject)
+        return Decision(candidateLength: candidate.length, identity: identity, selection: selection, policy: policy, result: result,
+                        verdict: verdict, shownMatches: Disclosure.shown(result.failures, password: password, identity: identity))
     }
 
     /// The failed rules as `id list=… matched=…` entries for the event.
     ///
-    /// The matched value is logged only when it cannot give the password away: when it is part of the
-    /// user's identity (already in the event), or when it covers at most half of the password's characters.
-    /// A dictionary hit such as "password20" for a 13-character password, or an exact hit on the whole
-    /// password, is logged as `(withheld: N of M characters)`; `pwguard explain` still shows it to an admin.
+    /// The matched values shown are `shownMatches`: together they never cover more than half of the
+    /// password, unless they are part of the user's identity (already in the event); a value over the budget
+    /// is logged as `(withheld: N of M characters)`. `pwguard explain` still shows everything to an admin.
     public func failedRuleSummary() -> [String] {
         guard let result else { return [] }
-        return result.failures.map { r in
+        return zip(result.failures, shownMatches).map { r, shown in
             var s = r.ruleID
             if let list = r.outcome.list { s += " list=" + list }
-            var shown: String?
-            if let m = r.outcome.matched {
-                shown = Self.safeToLog(m, passwordLength: candidateLength, identity: identity)
-                    ? m : "(withheld: \(m.unicodeScalars.count) of \(candidateLength) characters)"
-                s += " matched=" + shown!
-            }
+            if let shown { s += " matched=" + shown }
             if let message = r.message(matched: shown ?? "") { s += " message=" + message }
             return s
         }
-    }
-
-    static func safeToLog(_ matched: String, passwordLength: Int, identity: Identity) -> Bool {
-        if matched.unicodeScalars.count * 2 <= passwordLength { return true }
-        let m = matched.lowercased()
-        let known = [identity.accountName, identity.userPrincipalName, identity.displayName, identity.givenName, identity.surname]
-        return known.contains { $0.map { $0.lowercased().contains(m) } ?? false }
     }
 }
 

@@ -12,20 +12,12 @@ public enum JSONLog {
     /// Returns nil on success, or why the line could not be written. With `private`, the file must be
     /// readable by its owner only (0600 or stricter) or nothing is written.
     public static func append(_ path: String, fields: [(String, JSONField)], private: Bool = false) -> String? {
-        let line = render(fields) + "\n"
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        if fd < 0 { return "\(path): \(String(cString: strerror(errno)))" }
-        defer { close(fd) }
-        if `private` {
-            var st = stat()
-            guard fstat(fd, &st) == 0, st.st_mode & 0o077 == 0, st.st_uid == geteuid() else {
-                return "\(path): not written: the file must belong to this user and be readable by it alone (mode 0600)"
-            }
+        switch LogFile.open(path, private: `private`) {
+        case .failure(let problem): return problem.message
+        case .success(let file):
+            defer { file.close() }
+            return file.append(render(fields) + "\n")
         }
-        let bytes = Array(line.utf8)
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if n != bytes.count { return "\(path): \(n < 0 ? String(cString: strerror(errno)) : "short write")" }
-        return nil
     }
 
     public enum JSONField {
@@ -80,4 +72,63 @@ public enum JSONLog {
         }
         return "\(p(tm.tm_year + 1900, 4))-\(p(tm.tm_mon + 1, 2))-\(p(tm.tm_mday, 2))T\(p(tm.tm_hour, 2)):\(p(tm.tm_min, 2)):\(p(tm.tm_sec, 2)).\(p(Int32(ts.tv_nsec / 1_000_000), 3))Z"
     }
+}
+
+/// A log file `check` appends to (`json_file`, `capture_rejected_file`), opened so that it can never hold
+/// the check: non-blocking (a FIFO without a reader fails at once instead of waiting for one), without
+/// following a symbolic link at the last component, and only when it is a regular file (`fstat`: a FIFO
+/// with a reader, a socket or a device is refused). Identified by device and inode, never by its path.
+public struct LogFile {
+    public struct Problem: Error {
+        public let message: String
+    }
+
+    public let path: String
+    let fd: Int32
+    let device: UInt64
+    let inode: UInt64
+
+    public static func open(_ path: String, private: Bool = false) -> Result<LogFile, Problem> {
+        let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
+        if fd < 0 {
+            // ENXIO: a FIFO nobody reads (or a socket); a blocking open would have waited for a reader
+            let why = errno == ENXIO ? "not a regular file (a FIFO or socket)" : String(cString: strerror(errno))
+            return .failure(Problem(message: "\(path): \(why)"))
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let why = String(cString: strerror(errno))
+            _ = Glibc.close(fd)
+            return .failure(Problem(message: "\(path): \(why)"))
+        }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            _ = Glibc.close(fd)
+            return .failure(Problem(message: "\(path): not a regular file"))
+        }
+        if `private`, st.st_mode & 0o077 != 0 || st.st_uid != geteuid() {
+            _ = Glibc.close(fd)
+            return .failure(Problem(message: "\(path): not written: the file must belong to this user and be readable by it alone (mode 0600)"))
+        }
+        return .success(LogFile(path: path, fd: fd, device: UInt64(st.st_dev), inode: UInt64(st.st_ino)))
+    }
+
+    /// Whether both are the same file (device and inode): a hard link, a symlinked directory, another spelling.
+    public func isSameFile(as other: LogFile) -> Bool { device == other.device && inode == other.inode }
+
+    /// Whether this is the file `other` opened, or (when it could not be opened) the file at `path`.
+    public func isSameFile(as other: Result<LogFile, Problem>?, path: String) -> Bool {
+        if case .success(let o)? = other { return isSameFile(as: o) }
+        var st = stat()
+        return stat(path, &st) == 0 && UInt64(st.st_dev) == device && UInt64(st.st_ino) == inode
+    }
+
+    /// Appends `line` with one write(2); nil on success, else why not.
+    public func append(_ line: String) -> String? {
+        let bytes = Array(line.utf8)
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if n != bytes.count { return "\(path): \(n < 0 ? String(cString: strerror(errno)) : "short write")" }
+        return nil
+    }
+
+    public func close() { _ = Glibc.close(fd) }
 }

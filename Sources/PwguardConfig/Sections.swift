@@ -52,8 +52,10 @@ extension Loader {
         s.facility = try r.choice("facility", ["authpriv", "auth"]) ?? s.facility
         s.jsonFile = try r.absolutePath("json_file")
         s.captureRejectedFile = try r.absolutePath("capture_rejected_file")
-        if let c = s.captureRejectedFile, c == s.jsonFile {
-            throw r.error("capture_rejected_file", "must not be the json_file: captured passwords need a file of their own")
+        // Compared as real paths ("/x/./events.jsonl", a symlinked directory); `check` compares the opened
+        // files by device and inode as well (a hard link).
+        if let c = s.captureRejectedFile, let j = s.jsonFile, ConfigLocation.canonicalPath(c) == ConfigLocation.canonicalPath(j) {
+            throw r.error("capture_rejected_file", "must not be the json_file (\(j)): captured passwords need a file of their own")
         }
         if let ident = try r.text("ident") {
             guard ident.utf8.count <= 32, ident.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
@@ -232,8 +234,15 @@ extension Loader {
         for (n, s) in setReaders.enumerated() {
             if let set = attempt({ try ruleSet(s, number: n + 1, resources) }) { sets.append(set) }
         }
+        // Samba skips its own complexity check once a script is set: a monitor policy still enforces it,
+        // unless the configuration says so in as many words.
+        let keepsComplexity = try r.bool("monitor_enforces_windows_complexity")
+        if keepsComplexity != nil && mode != .monitor {
+            throw r.error("monitor_enforces_windows_complexity", "only applies to a policy with mode = \"monitor\"")
+        }
         r.finish()
         guard sets.count == setReaders.count else { throw AlreadyRecorded() }
+        if mode == .monitor && keepsComplexity != false { sets.append(Policy.windowsComplexityUnderMonitor()) }
         return (Policy(name: name, priority: priority, mode: mode, filters: filters, ruleSets: sets), appliesTo != nil)
     }
 

@@ -42,6 +42,8 @@ public struct RuleSetResult: Sendable {
     /// Set when the passphrase length made the set accept without its other rules.
     public let passphraseBypass: Bool
     public let results: [RuleResult]
+    /// The set is enforced even under a monitor policy (`RuleSet.enforcedInMonitorMode`).
+    public let enforcedInMonitorMode: Bool
     public var passedCount: Int { results.filter { $0.evaluated && $0.outcome.passed }.count }
 }
 
@@ -52,8 +54,11 @@ public struct PolicyResult: Sendable {
     public let sets: [RuleSetResult]
     /// Whether the password complies with the policy (regardless of mode).
     public var compliant: Bool { sets.allSatisfy(\.passed) }
-    /// Whether the change is accepted: compliant, or the policy only monitors.
-    public var accepted: Bool { compliant || mode == .monitor }
+    /// Whether the change is accepted: compliant, or the policy only monitors and every set it fails is
+    /// monitored (not one of the sets enforced in monitor mode, such as Samba's complexity).
+    public var accepted: Bool {
+        compliant || (mode == .monitor && !sets.contains { !$0.passed && $0.enforcedInMonitorMode })
+    }
     /// Rule results that made a rule set fail (for "all": every failed rule; for "at least N": every
     /// failed rule of a set that missed its count).
     public var failures: [RuleResult] {
@@ -80,7 +85,8 @@ public enum Engine {
             let skipped = set.rules.map {
                 RuleResult(ruleID: $0.id, outcome: .pass("skipped: the password is a passphrase longer than \(limit) characters"), evaluated: false)
             }
-            return RuleSetResult(name: set.name, requirement: set.requirement, passed: true, passphraseBypass: true, results: skipped)
+            return RuleSetResult(name: set.name, requirement: set.requirement, passed: true, passphraseBypass: true, results: skipped,
+                                 enforcedInMonitorMode: set.enforcedInMonitorMode)
         }
         let results = set.rules.enumerated().map { i, rule in
             if !expensive && type(of: rule).isExpensive {
@@ -95,6 +101,7 @@ public enum Engine {
         case .all: passed = passedCount == results.count
         case .atLeast(let n): passed = passedCount >= min(n, results.count)
         }
-        return RuleSetResult(name: set.name, requirement: set.requirement, passed: passed, passphraseBypass: false, results: results)
+        return RuleSetResult(name: set.name, requirement: set.requirement, passed: passed, passphraseBypass: false, results: results,
+                             enforcedInMonitorMode: set.enforcedInMonitorMode)
     }
 }

@@ -30,14 +30,18 @@ public struct RuleSet: Sendable {
     public var rules: [any PasswordRule]
     /// Per rule (same order as `rules`), the admin's rejection message template, if any (rule key `message`).
     public var messages: [String?]
+    /// Enforced even when the policy is in monitor mode: the Windows complexity Samba itself would have
+    /// enforced without a script (see `Policy.windowsComplexityUnderMonitor`).
+    public var enforcedInMonitorMode: Bool
 
     public init(name: String, requirement: Requirement = .all, passphraseLength: Int? = nil, rules: [any PasswordRule],
-                messages: [String?] = []) {
+                messages: [String?] = [], enforcedInMonitorMode: Bool = false) {
         self.name = name
         self.requirement = requirement
         self.passphraseLength = passphraseLength
         self.rules = rules
         self.messages = messages
+        self.enforcedInMonitorMode = enforcedInMonitorMode
     }
 
     /// The message template of rule `i`, if the configuration gave one.
@@ -122,6 +126,14 @@ public struct Policy: Sendable {
 
     /// Every rule of the policy, in order.
     public var rules: [any PasswordRule] { ruleSets.flatMap(\.rules) }
+
+    /// The rule set a monitor policy enforces anyway: Samba skips its own complexity check once a check
+    /// password script is set, so a policy that only monitors would otherwise let through what Samba alone
+    /// refuses (`abc-def-ghi`). Its one rule is `windows_complexity` with its defaults. The loader adds it to
+    /// every `mode = "monitor"` policy unless `monitor_enforces_windows_complexity = false`.
+    public static func windowsComplexityUnderMonitor() -> RuleSet {
+        RuleSet(name: "Samba's complexity (enforced in monitor mode)", rules: [WindowsComplexityRule()], enforcedInMonitorMode: true)
+    }
 
     /// Whether evaluating this policy needs attributes only the directory has (givenName, sn).
     public var rulesNeedDirectory: Bool { rules.contains { type(of: $0).usesDirectoryAttributes } }

@@ -208,13 +208,22 @@ import Testing
     // ---- JSON log --------------------------------------------------------------------------------------
 
     @Test func fullDiskForTheJSONLogWarnsButKeepsTheVerdict() throws {
-        let cfg = try JSONLogTests.config("/dev/full")
+        // a full file system: a 4 KiB tmpfs, filled, in a private mount namespace (the host sees nothing)
+        let dir = (try Pwguard.writeTemp("x", "") as NSString).deletingLastPathComponent + "/full"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let cfg = try JSONLogTests.config(dir + "/events.jsonl")
+        let fill = "mount -t tmpfs -o size=4k none '\(dir)' && { head -c 65536 /dev/zero > '\(dir)/fill' 2>/dev/null || true; }"
         for (pw, status) in [("Tangerine-Kettle-42", Int32(0)), (Self.strong, 1)] {
-            let r = try Pwguard.check(pw, account: "bob", args: ["--config", cfg])
+            let r = try Pwguard.run(["check", "--config", cfg], stdin: Array(pw.utf8), env: Self.bob,
+                                    via: ["/usr/bin/unshare", "-m", "/bin/sh", "-c", fill + " && exec \"$0\" \"$@\""])
             #expect(r.status == status)
-            #expect(r.log.count == 2)
-            #expect(r.log.contains { $0.contains("cause=json_log") && $0.contains("No space left on device") })
+            #expect(r.log.count == 2, "\(r.log) \(r.stderr)")
+            #expect(r.log.contains { $0.contains("cause=json_log") && $0.contains("No space left on device") }, "\(r.log)")
         }
+        // /dev/full, like any device, FIFO or socket, is not a regular file: refused before any write
+        let dev = try Pwguard.check("Tangerine-Kettle-42", account: "bob", args: ["--config", try JSONLogTests.config("/dev/full")])
+        #expect(dev.status == 0)
+        #expect(dev.log.contains { $0.contains("cause=json_log") && $0.contains("/dev/full: not a regular file") }, "\(dev.log)")
     }
 
     // ---- directory ---------------------------------------------------------------------------------------

@@ -140,15 +140,21 @@ let onePolicy = """
 
     @Test func ruleSets() throws {
         let c = try Configuration.parse(text: text, path: "pwguard.toml")
+        // a monitor policy (Executives) ends with Samba's complexity, enforced even in monitor mode
         let sets = c.policies[0].ruleSets
-        #expect(sets.map(\.name) == ["mandatory", "rule set 2"])
-        #expect(sets.map(\.requirement) == [.all, .atLeast(1)])
-        #expect(sets.map(\.passphraseLength) == [nil, 32])
-        #expect(sets.map(\.rules.count) == [1, 2])
+        #expect(sets.map(\.name) == ["mandatory", "rule set 2", "Samba's complexity (enforced in monitor mode)"])
+        #expect(sets.map(\.requirement) == [.all, .atLeast(1), .all])
+        #expect(sets.map(\.passphraseLength) == [nil, 32, nil])
+        #expect(sets.map(\.rules.count) == [1, 2, 1])
+        #expect(sets.map(\.enforcedInMonitorMode) == [false, false, true])
+        #expect(sets[2].rules.map(\.id) == ["windows_complexity"])
         #expect(c.policies[1].rules.map(\.id) == ["length"])
-        let short = Candidate("fourteen chars", identity: Identity(accountName: "u"))
+        let short = Candidate("Fourteen-chars", identity: Identity(accountName: "u"))
         #expect(!Engine.evaluate(c.policies[0], short).compliant)
-        #expect(Engine.evaluate(c.policies[0], Candidate("fifteen chars!!", identity: Identity(accountName: "u"))).compliant)
+        #expect(Engine.evaluate(c.policies[0], short).accepted, "monitored rules only")
+        #expect(Engine.evaluate(c.policies[0], Candidate("Fifteen chars!!", identity: Identity(accountName: "u"))).compliant)
+        let simple = Engine.evaluate(c.policies[0], Candidate("fifteen chars!!", identity: Identity(accountName: "u")))
+        #expect(!simple.compliant && !simple.accepted, "2 character categories: Samba's complexity refuses it")
     }
 
     @Test func defaultsWhenOmitted() throws {

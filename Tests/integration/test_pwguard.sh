@@ -13,6 +13,7 @@
 #     work for a login), a strong one is set and works (LDAP simple bind and Kerberos);
 #   - the account-name and display-name rules; a configured policy refuses what the default accepts;
 #     a configuration pwguard cannot load refuses every change (fails closed, whatever on_error says);
+#   - a monitor policy still refuses what Samba's own complexity check would have (abc-def-ghi);
 #   - exactly one event per check, with the account and the verdict, in the order of the changes;
 #   - no rejected password is written anywhere under $LAB (events, logs, the DC's databases).
 
@@ -299,6 +300,35 @@ test_pwguard_broken_config_fails_closed() {
     can_login "$user" 'Init-Qw7-Plomb-Bk' kinit
 }
 
+# a monitor policy is never weaker than Samba without a script: Samba skips its own complexity check once
+# a script is set, so pwguard still enforces Windows complexity under mode = "monitor" (issue 12, 15).
+# (After the broken-configuration test: it leaves the DC on its own script line, which later tests set.)
+test_pwguard_monitor_policy_keeps_samba_complexity() {
+    local user=pg_monitor mark
+    printf '%s\n' 'default_policy = "watch"' '[[policy]]' 'name = "watch"' 'mode = "monitor"' \
+        '[[policy.rule_set]]' '[[policy.rule_set.rule]]' 'id = "length"' 'min = 20' > "$LAB/monitor.toml"
+    "$PG_BIN" config check "$LAB/monitor.toml" > /dev/null || fail "the monitor configuration is invalid"
+    lab_use_cps "PWGUARD_LOG_SOCKET=$PG_SOCK exec $PG_BIN check --config $LAB/monitor.toml" ||
+        fail "cannot restart the DC with the monitor configuration"
+    PG_EXPECT_CONFIG=$LAB/monitor.toml
+    mark=$(pg_mark)
+    if lab_user_exists "$user"; then lab_user_del "$user" || fail_op "cannot delete leftover $user"; fi
+    expect_ok "create $user (monitor: the length rule only logs)" lab_user_add "$user" 'Init-Qw7-Plomb-Mo'
+    pg_expect_event "$mark" "$user" accept-monitor "" 'mode=monitor .*failed=length'
+    pg_note_rejected 'abc-def-ghi'
+    mark=$(pg_mark)
+    expect_refused "LDAP reset to abc-def-ghi (2 character categories) under a monitor policy" \
+        pw_ldap_reset "$user" 'abc-def-ghi'
+    assert_match "refusal" '0000052D' "$LAB_OUT"
+    pg_expect_event "$mark" "$user" reject "" 'mode=monitor .*failed="length; windows_complexity'
+    cannot_login "$user" 'abc-def-ghi' kinit
+    mark=$(pg_mark)
+    expect_ok "kpasswd to a complex but short password: monitored only" \
+        pw_kpasswd "$user" 'Init-Qw7-Plomb-Mo' 'Abc-def-ghi7'
+    pg_expect_event "$mark" "$user" accept-monitor "" 'failed=length '
+    can_login "$user" 'Abc-def-ghi7' kinit
+}
+
 # every check the tests caused logged exactly one event, in order, and nothing else was logged
 test_pwguard_one_event_per_check() {
     local want got
@@ -323,7 +353,7 @@ test_pwguard_rejected_passwords_not_written() {
     [ -n "$files" ] || fail "no files written during the run?"
     grep -qx "$(sha256_of "$PG_BAD1")" "$PG_REJECTED" || fail "the tests did not record $PG_BAD1 as rejected"
     for pw in "$PG_BAD1" "$PG_BAD2" 'Xy7!pg_names#Qz' 'Xy7!PG_NAMES#Qz' 'Xy7!lovelace#Qz' 'Ab1!x' \
-              'Qm4-Tarn-Vilb' 'Lab-Qm4-Tarn-Vilbe'; do
+              'Qm4-Tarn-Vilb' 'Lab-Qm4-Tarn-Vilbe' 'abc-def-ghi'; do
         grep -qx "$(sha256_of "$pw")" "$PG_REJECTED" || continue
         checked=$((checked + 1))
         u16=$(printf %s "$pw" | iconv -f UTF-8 -t UTF-16LE | od -An -v -tx1 | tr -s ' \n' ' ' |

@@ -33,7 +33,7 @@ declare -A TARGETS=(
 )
 # extra sources compiled into a target's own module (the check's input decoding and decision)
 declare -A EXTRA=(
-    [rule_engine]="Sources/PwguardCheck/Input.swift Sources/PwguardCheck/Decision.swift"
+    [rule_engine]="Sources/PwguardCheck/Input.swift Sources/PwguardCheck/Decision.swift Sources/PwguardCheck/Disclosure.swift"
     [config_loader]=""
     [store_reader]="Tests/fuzz/Shared/Damage.swift"
     [word_index_reader]="Tests/fuzz/Shared/Damage.swift"

@@ -44,7 +44,8 @@ public func fuzzRuleEngine(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         let d = Decision.make(password: password, identity: identity, policies: [policy], defaultPolicy: name)
         guard d.policy?.name == name else { fatalError("policy selection chose \(d.policy?.name ?? "none") instead of \(name)") }
         // the event never carries the whole password as a matched value, unless it is part of the identity
-        // the event names (each failed rule's entry on its own: entries are joined with "; ")
+        // the event names (each failed rule's entry on its own: entries are joined with "; "), nor two
+        // halves of it from two rules (issue 12, finding 1: the budget covers the union of an event's values)
         let p = password.lowercased()
         let known = [identity.accountName, identity.userPrincipalName, identity.displayName, identity.givenName, identity.surname]
         if password.unicodeScalars.count >= 2, !known.contains(where: { $0.map { $0.lowercased().contains(p) } ?? false }) {
@@ -54,6 +55,13 @@ public func fuzzRuleEngine(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
                     fatalError("a rule summary logged the whole password: \(entry.debugDescription)")
                 }
             }
+            // nor in pieces: no two values one event shows (outside the identity) make up the password
+            let shown = d.shownMatches.compactMap { $0 }.filter { v in
+                !v.hasPrefix("(withheld") && !known.contains { $0.map { $0.lowercased().contains(v.lowercased()) } ?? false }
+            }.map { $0.lowercased() }
+            for a in shown.indices { for b in shown.indices where a != b && shown[a] + shown[b] == p {
+                fatalError("one event logged the password in two pieces: \(shown[a].debugDescription) + \(shown[b].debugDescription)")
+            } }
         }
         if d.verdict == .accept, d.result?.compliant != true { fatalError("accepted without a compliant result") }
     }

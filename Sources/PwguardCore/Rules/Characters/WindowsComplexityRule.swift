@@ -46,6 +46,9 @@ public struct WindowsComplexityRule: PasswordRule {
 
     public init(_ p: RuleParameters, resources: Resources) throws {}
 
+    /// The rule as Samba would have applied it (it has no parameters).
+    public init() {}
+
     public func evaluate(_ c: Candidate) -> RuleOutcome {
         let counted = complexityOutcome(c.scalars, Self.categories, required: 3)
         if !counted.passed { return counted }
