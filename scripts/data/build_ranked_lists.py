@@ -104,11 +104,20 @@ def stem_rank(w, rank):
 
 
 def english(fl, scowl):
+    """Frequency-ranked words (zxcvbn), merged with SCOWL's size levels.
+
+    zxcvbn keeps a word only in the list where it ranks best, so common words that are also common
+    passwords or names (victory, windows) are missing from its English lists. SCOWL level N holds roughly
+    the cum(N) most common words (cum = the number of words in levels <= N), so an unranked word of level
+    N is placed at rank cum(N): after the frequency-ranked words up to that rank. Within a level, forms of
+    frequency-ranked words first (by their base word's rank: whooshed after whoosh), then alphabetically.
+    """
     ranked = uniq(w for w in interleave(fl["english_wikipedia"], fl["us_tv_and_film"]) if WORD.match(w))
     rank = {w: i for i, w in enumerate(ranked)}
     levels = [10, 20, 35, 40, 50, 55, 60, 70, 80, 95]
-    rest = []
+    keyed = [((i, 0, 0, ""), w) for i, w in enumerate(ranked)]
     seen = set(ranked)
+    cum = set()
     for lv in (l for l in levels if l <= SCOWL_MAX_LEVEL):
         words = set()
         for variant in ("english", "american", "british"):
@@ -121,14 +130,14 @@ def english(fl, scowl):
                     if w.endswith("'s") or not w:
                         continue
                     w = fold(w)
-                    if w and w not in seen:
+                    if w:
                         words.add(w)
-        # within a SCOWL level: forms of frequency-ranked words first, by their base's rank; then the rest
+        cum |= words
         far = len(ranked) + 1
-        for w in sorted(words, key=lambda w: (stem_rank(w, rank) or far, w)):
-            rest.append(w)
-            seen.add(w)
-    return ranked + rest
+        for w in words - seen:
+            keyed.append(((len(cum), 1, stem_rank(w, rank) or far, w), w))
+        seen |= words
+    return [w for _, w in sorted(keyed)]
 
 
 def faker_names(locales):
