@@ -208,7 +208,12 @@ CONSTRUCTIONS = [  # (name, weight, pools it may draw from)
 
 def weak_one(r, how, pools, walks):
     name, _, sources = how
-    w = r.choice(pools[r.choice(sources)]) if sources else None
+    pool = r.choice(sources) if sources else ("keyboard" if name == "keyboard" else "month")
+    w = r.choice(pools[pool]) if sources else None
+    return pool, build(r, name, w, walks)
+
+
+def build(r, name, w, walks):
     if name == "cap+suffix":
         return cap(w) + r.choice(SUFFIXES)
     if name == "leetspeak":
@@ -247,11 +252,11 @@ def weak_set(r, pools, walks, n):
     out, seen = [], set()
     while len(out) < n:
         how = r.choices(names, weights)[0]
-        pw = weak_one(r, how, pools, walks)
+        pool, pw = weak_one(r, how, pools, walks)
         # designed to pass naive complexity: keep only what Windows complexity and length >= 8 accept
         if len(pw) >= 8 and windows_complex(pw) and pw not in seen:
             seen.add(pw)
-            out.append((how[0], pw))
+            out.append((how[0], pool, pw))
     return out
 
 
@@ -278,7 +283,7 @@ def strong_set(r, deep, n):
         else:
             pw = "".join(r.choice(PRINTABLE) for _ in range(14))
             how = "14-random"
-        out.append((how, pw))
+        out.append((how, "deep" if how == "4-words" else "random", pw))
     return out
 
 
@@ -356,11 +361,11 @@ def main():
                 f.write(f"{corpus}\t{pool}\t{len(ws)}\t{pct:.1f}\n")
         f.write(f"all\tkeyboard-walks\t{len(walks)}\t\n")
     with open(os.path.join(a.out, "passwords.tsv"), "w") as f:
-        f.write("corpus\tkind\tconstruction\tpassword\n")
+        f.write("corpus\tkind\tconstruction\tsource\tpassword\n")
         for corpus, (weak, strong) in sets.items():
             for kind, items in (("weak", weak), ("strong", strong)):
-                for how, pw in items:
-                    f.write(f"{corpus}\t{kind}\t{how}\t{pw}\n")
+                for how, pool, pw in items:
+                    f.write(f"{corpus}\t{kind}\t{how}\t{pool}\t{pw}\n")
 
     checkers = []
     for spec in a.pwguard:
@@ -371,13 +376,13 @@ def main():
                  ("cracklib-check", lambda pws: run_cracklib(a.cracklib_dict, pws)),
                  ("zxcvbn score >= 3", run_zxcvbn)]
 
-    results = []  # (checker, corpus, kind, construction, password, accepted)
+    results = []  # (checker, corpus, kind, construction, password, accepted, source)
     for label, fn in checkers:
         t = time.time()
         for corpus, (weak, strong) in sets.items():
             items = [("weak",) + x for x in weak] + [("strong",) + x for x in strong]
-            verdicts = fn([pw for _, _, pw in items])
-            results += [(label, corpus, k, how, pw, ok) for (k, how, pw), ok in zip(items, verdicts)]
+            verdicts = fn([pw for *_, pw in items])
+            results += [(label, corpus, k, how, pw, ok, pool) for (k, how, pool, pw), ok in zip(items, verdicts)]
         print(f"{label}: {time.time() - t:.1f} s", file=sys.stderr)
 
     corpora_order = list(sets)
@@ -405,9 +410,9 @@ def main():
                         f.write(f"{label}\t{corpus}\t{rows[0][2]}\t{how}\t{len(rows)}\t{sum(r[5] for r in rows)}\t"
                                 f"{pct(rows, True):.1f}\n")
     with open(os.path.join(a.out, "verdicts.tsv"), "w") as f:
-        f.write("checker\tcorpus\tkind\tconstruction\tpassword\taccepted\n")
+        f.write("checker\tcorpus\tkind\tconstruction\tsource\tpassword\taccepted\n")
         for r in results:
-            f.write("\t".join(r[:5]) + f"\t{int(r[5])}\n")
+            f.write("\t".join(r[:4] + (r[6], r[4])) + f"\t{int(r[5])}\n")
 
     print()
     print(f"Weak accepted % (lower is better; {a.weak} weak passwords per corpus) and strong rejected % "
@@ -436,6 +441,20 @@ def main():
             row.append(f"{pct(rows, True):.0f} %")
         if n:
             print(f"| {how} | {n} | " + " | ".join(row) + " |")
+    print()
+    print("Weak accepted % by source list, per corpus (dev / held-out / unseen):")
+    print()
+    print("| source | " + " | ".join(labels) + " |")
+    print("| --- |" + " --- |" * len(labels))
+    for pool in ("password", "word", "name", "keyboard", "month"):
+        row = []
+        for label in labels:
+            cells = []
+            for corpus in corpora_order:
+                rows = [r for r in results if r[0] == label and r[1] == corpus and r[2] == "weak" and r[6] == pool]
+                cells.append(f"{pct(rows, True):.0f}")
+            row.append(" / ".join(cells) + " %")
+        print(f"| {pool} | " + " | ".join(row) + " |")
     print()
     print(f"Results: {a.out}/results.tsv (also constructions.tsv, verdicts.tsv, passwords.tsv, corpora.tsv); "
           f"{time.time() - t0:.0f} s")
