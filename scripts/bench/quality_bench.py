@@ -125,10 +125,11 @@ def load_corpora():
         | set(read_list(os.path.join(RANKED, "first-names.txt"), 5000)) \
         | set(read_list(os.path.join(RANKED, "surnames.txt"), 5000))
     firsts, lasts = unseen_faker_names()
+    first_set = set(firsts)
     corpora["unseen"] = {
         "password": common_passwords(john + nmap),
         "word": letters(crack, 4, 12),
-        "name": firsts + [n for n in lasts if n not in set(firsts)],
+        "name": firsts + [n for n in lasts if n not in first_set],
         "deep": [w for w in letters(crack, 5, 9) if w not in frequent],
     }
     return corpora
@@ -139,7 +140,7 @@ def cap(w):
 
 
 def leet(r, w):
-    chosen = {c: r.choice(LEET[c]) for c in set(w) if c in LEET and r.random() < 0.75}
+    chosen = {c: r.choice(LEET[c]) for c in sorted(set(w)) if c in LEET and r.random() < 0.75}
     s = "".join(chosen.get(c, c) for c in w)
     if r.random() < 0.7:
         s = cap(s)
