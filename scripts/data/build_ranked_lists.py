@@ -180,9 +180,14 @@ def main():
     write(os.path.join(a.outdir, "english.txt"), english(fl, a.scowl))
     firsts, lasts = faker_names(FAKER_LOCALES)
     census_first = interleave(fl["male_names"], fl["female_names"])
-    # US Census ranks first; then each faker locale's list interleaved (en_US first)
-    write(os.path.join(a.outdir, "first-names.txt"), [fold(x) for x in census_first] + interleave(*firsts))
-    write(os.path.join(a.outdir, "surnames.txt"), [fold(x) for x in fl["surnames"]] + interleave(*lasts))
+    # zxcvbn keeps a word only in its best-ranked list, so its census lists lack names that are also
+    # common passwords (jordan, hunter); faker's en_US lists carry US frequencies (SSA first names, 2000
+    # census surnames): merge them with the census ranks, then every locale's list by position.
+    assert FAKER_LOCALES[0] == "en_US"
+    write(os.path.join(a.outdir, "first-names.txt"),
+          interleave([fold(x) for x in census_first], firsts[0]) + interleave(*firsts))
+    write(os.path.join(a.outdir, "surnames.txt"),
+          interleave([fold(x) for x in fl["surnames"]], lasts[0]) + interleave(*lasts))
 
 
 if __name__ == "__main__":
