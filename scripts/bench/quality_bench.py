@@ -132,7 +132,8 @@ def load_corpora():
         "name": firsts + [n for n in lasts if n not in first_set],
         "deep": [w for w in letters(crack, 5, 9) if w not in frequent],
     }
-    return corpora
+    # sample from sorted pools: the sets then depend on which words a pool holds, not on their ranks
+    return {c: {p: sorted(ws) for p, ws in pools.items()} for c, pools in corpora.items()}
 
 
 def cap(w):
