@@ -2,7 +2,7 @@
 """pwguard's quality benchmark: weak- and strong-by-construction passwords, four checkers, one run.
 
 Run through scripts/bench/quality-bench.sh (it installs the checkers and a venv with zxcvbn and faker).
-    quality_bench.py --pwguard BIN --out DIR [--weak N] [--strong N] [--seed S] [--jobs J]
+    quality_bench.py --pwguard LABEL=BIN[:CONFIG]... --cracklib-dict DICT --out DIR [--weak N] [--strong N] [--seed S] [--jobs J]
 
 Corpora (the source words each construction starts from; docs/quality.md describes them):
   dev, held-out  the lists pwguard's strength data is built from (hashes/ranked/), each source word sent
@@ -249,7 +249,7 @@ def build(r, name, w, walks):
 
 
 def weak_set(r, pools, walks, n):
-    names = [c for c in CONSTRUCTIONS]
+    names = list(CONSTRUCTIONS)
     weights = [c[1] for c in CONSTRUCTIONS]
     out, seen = [], set()
     while len(out) < n:
