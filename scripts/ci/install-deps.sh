@@ -16,7 +16,7 @@ export LC_ALL=C
 
 declare -A GROUP_PKGS=(
   [build]="libldap2-dev libargon2-dev libssl-dev pkg-config"
-  [bench]="passwdqc"
+  [bench]="passwdqc cracklib-runtime john-data nmap-common"
   [lab]="samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules krb5-user
          ldap-utils smbclient python3-samba winbind tdb-tools ldb-tools iproute2 util-linux procps bc
          libsasl2-modules-gssapi-mit python3-pip"
