@@ -138,24 +138,13 @@ public final class Resources: @unchecked Sendable {
         return path
     }
 
-    /// The text of a built-in list when `reference` names one (directly or through `[lists]`), so a rule on the
-    /// hot path can index it straight from its bytes instead of building a `WordList` (20,000 `String`s take
-    /// ~12 ms). nil for any other reference, including an unknown built-in name (`wordList` reports that).
-    public func builtinText(_ reference: String) -> (name: String, text: String)? {
+    /// The built-in list `reference` names (directly or through `[lists]`), read in place, so a rule on the hot
+    /// path searches it without building a `WordList` (20,000 `String`s take ~12 ms). nil for any other
+    /// reference, including an unknown built-in name (`wordList` reports that).
+    func builtinRanked(_ reference: String) -> (name: String, list: RankedList)? {
         if inline[reference] != nil { return nil }
         let path = listPaths[reference] ?? reference
-        guard path.hasPrefix("builtin:"), let text = BuiltinLists.text(String(path.dropFirst("builtin:".count))) else {
-            return nil
-        }
-        return (reference, text)
-    }
-
-    /// The built-in list `reference` names (as `builtinText` resolves it) in the layout its generator wrote, for
-    /// `WholeWordIndex`, which then indexes nothing at run time.
-    func builtinGrouped(_ reference: String) -> (name: String, list: GroupedWordList)? {
-        if inline[reference] != nil { return nil }
-        let path = listPaths[reference] ?? reference
-        guard path.hasPrefix("builtin:"), let list = BuiltinLists.grouped(String(path.dropFirst("builtin:".count))) else { return nil }
+        guard path.hasPrefix("builtin:"), let list = BuiltinLists.ranked(String(path.dropFirst("builtin:".count))) else { return nil }
         return (reference, list)
     }
 

@@ -108,7 +108,7 @@ public struct DictionaryRule: PasswordRule {
                 // an index's templates are few: read them now; its words are searched per password
                 plain.append(source)
                 for r in index.templateRecords() { template(TermEntry(text: index.entry(r), list: name)) }
-            case .grouped:
+            case .ranked:
                 plain.append(source)
             }
         }
