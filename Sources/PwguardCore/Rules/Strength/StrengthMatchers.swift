@@ -1,0 +1,413 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// The strength rule's matchers: every candidate segment of a password, with its guesses (StrengthScoring
+// picks the cheapest decomposition). Each matcher is bounded: dictionary walks follow only prefixes some list
+// entry has (and share one step budget), repeats are found with one pass per period, the rest are linear.
+
+/// A keyboard layout as flat tables (ASCII by code point, the rest sorted), built once from the `keyboard`
+/// rule's definitions without its dictionaries.
+struct StrengthKeyboard: Sendable {
+    struct Key: Equatable {
+        var row: Int16
+        var index: Int16
+        var x: Int16
+        /// Typed with Shift or AltGr (or an upper-case letter).
+        var shifted: Bool
+    }
+
+    let name: String
+    private var ascii = [Key?](repeating: nil, count: 128)
+    private var other: [(UInt32, Key)] = []
+
+    init(_ d: (id: String, name: String, rows: [(offset: Int, keys: String)])) {
+        name = d.name
+        let grid = d.rows.map { row in row.keys.split(separator: " ").map { Array($0.unicodeScalars) } }
+        let layers = grid.map { $0.map(\.count).max() ?? 0 }.max() ?? 0
+        var seen: Set<UInt32> = []
+        for layer in 0..<layers {
+            for (r, row) in grid.enumerated() {
+                for (i, key) in row.enumerated() where layer < key.count && seen.insert(key[layer].value).inserted {
+                    let k = Key(row: Int16(r), index: Int16(i), x: Int16(d.rows[r].offset + 4 * i), shifted: layer > 0)
+                    let c = key[layer]
+                    if c.value < 128 { ascii[Int(c.value)] = k } else { other.append((c.value, k)) }
+                    // an upper-case letter not listed is its lower-case key with Shift
+                    let up = c.properties.uppercaseMapping.unicodeScalars
+                    if layer == 0, up.count == 1, let u = up.first, u != c, seen.insert(u.value).inserted {
+                        var s = k
+                        s.shifted = true
+                        if u.value < 128 { ascii[Int(u.value)] = s } else { other.append((u.value, s)) }
+                    }
+                }
+            }
+        }
+        other.sort { $0.0 < $1.0 }
+    }
+
+    @inline(__always) func key(_ c: Unicode.Scalar) -> Key? {
+        if c.value < 128 { return ascii[Int(c.value)] }
+        var lo = 0, hi = other.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if other[mid].0 < c.value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < other.count && other[lo].0 == c.value ? other[lo].1 : nil
+    }
+
+    /// The direction from a to b (0–5) when they are neighbouring keys, else nil.
+    @inline(__always) static func direction(_ a: Key, _ b: Key) -> Int? {
+        if a.row == b.row {
+            let d = b.index - a.index
+            return d == 1 ? 0 : d == -1 ? 1 : nil
+        }
+        guard abs(Int(a.row) - Int(b.row)) == 1, abs(Int(a.x) - Int(b.x)) < 4 else { return nil }
+        return (b.row > a.row ? 2 : 4) + (b.x >= a.x ? 0 : 1)
+    }
+
+    static let all: [StrengthKeyboard] = KeyboardLayout.definitions.map(StrengthKeyboard.init)
+
+    /// zxcvbn's constants for a desktop keyboard: keys (with Shift) a pattern may start on, and the average
+    /// number of neighbours of a key.
+    static let startingPositions = 94.0
+    static let averageDegree = 4.6
+}
+
+/// Finds every candidate segment of one password.
+struct StrengthMatcher {
+    let lists: [RankedList]
+    let keyboards: [StrengthKeyboard]
+    let substitutions: SubstitutionTable
+    /// Narrowing steps all dictionary walks of one password may take together.
+    static let walkBudget = 150_000
+    /// Most repeat segments considered (each costs a small decomposition of its block).
+    static let maxRepeats = 64
+
+    /// Every segment of `s` (the password's scalars); `context` holds the identity's and organisation's words
+    /// (folded), most specific first.
+    func matches(_ s: [Unicode.Scalar], context: [(word: [Unicode.Scalar], source: String)]) -> [StrengthSegment] {
+        var out: [StrengthSegment] = []
+        let text = FoldedText(s, substitution: substitutions)
+        dictionary(s, text, &out)
+        contextWords(s, text, context, &out)
+        spatial(s, &out)
+        sequences(s, &out)
+        digits(s, &out)
+        repeats(s, base: out, &out)
+        return out
+    }
+
+    // MARK: dictionaries
+
+    private func dictionary(_ s: [Unicode.Scalar], _ text: FoldedText, _ out: inout [StrengthSegment]) {
+        var budget = Self.walkBudget
+        let n = s.count
+        let reversedSets = Array(text.sets.reversed())
+        for list in lists {
+            for i in 0..<n {
+                list.walk(text.sets, from: i, budget: &budget) { end, row, choices in
+                    out.append(word(s, i, end, list: list.name, rank: list.rank(row), choices: choices, sets: text.sets, from: i, reversed: false))
+                }
+                // the password read backwards: "drowssap" is "password" reversed
+                list.walk(reversedSets, from: i, budget: &budget) { end, row, choices in
+                    guard end - i > 1 else { return }
+                    out.append(word(s, n - end, n - i, list: list.name, rank: list.rank(row), choices: choices, sets: reversedSets, from: i, reversed: true))
+                }
+            }
+        }
+    }
+
+    /// A dictionary (or context) word at s[a..<b], found through `choices` in `sets` from position `from`.
+    private func word(
+        _ s: [Unicode.Scalar], _ a: Int, _ b: Int, list: String, rank: Int, choices: [UInt8], sets: [[Unicode.Scalar]], from: Int,
+        reversed: Bool, pattern: StrengthSegment.Pattern = .dictionary
+    ) -> StrengthSegment {
+        var notes: [String] = []
+        var g = log10(Double(rank))
+        let caps = capitals(s[a..<b])
+        if caps > 0 { notes.append("capitals") }
+        g += caps
+        // substitutions: for each (typed character, letter) pair, how many were substituted among that letter
+        var pairs: [(Unicode.Scalar, Unicode.Scalar, Int)] = []
+        for (k, choice) in choices.enumerated() where choice > 0 {
+            let set = sets[from + k]
+            let typed = set[0], letter = set[Int(choice)]
+            if let p = pairs.firstIndex(where: { $0.0 == typed && $0.1 == letter }) { pairs[p].2 += 1 } else { pairs.append((typed, letter, 1)) }
+        }
+        if !pairs.isEmpty {
+            notes.append("look-alike characters")
+            for (_, letter, subbed) in pairs {
+                var plain = 0
+                for (k, choice) in choices.enumerated() where choice == 0 && sets[from + k][0] == letter { plain += 1 }
+                g += StrengthScoring.variations(subbed, plain)
+            }
+        }
+        if reversed {
+            notes.append("reversed")
+            g += log10(2)
+        }
+        return StrengthSegment(start: a, end: b, pattern: pattern, list: list, rank: rank, notes: notes,
+                               guessesLog10: StrengthScoring.floor(g, length: b - a))
+    }
+
+    /// log10 of the capitalisations an attacker tries before this one: none for lower case; 2 for a first or
+    /// last capital or all capitals; otherwise the ways to place the capitals.
+    private func capitals(_ t: ArraySlice<Unicode.Scalar>) -> Double {
+        var upper = 0, lower = 0
+        for c in t { if c.isUpper { upper += 1 } else if c.isLower { lower += 1 } }
+        if upper == 0 { return 0 }
+        if lower == 0 { return log10(2) }
+        let first = t.first!.isUpper, last = t.last!.isUpper
+        if upper == 1 && (first || last) { return log10(2) }
+        return StrengthScoring.variations(upper, lower)
+    }
+
+    private func contextWords(
+        _ s: [Unicode.Scalar], _ text: FoldedText, _ context: [(word: [Unicode.Scalar], source: String)], _ out: inout [StrengthSegment]
+    ) {
+        let n = s.count
+        let reversed = text.reversed()
+        for (rank, c) in context.enumerated() where c.word.count <= n {
+            for i in 0...(n - c.word.count) {
+                if let choices = choices(text, c.word, at: i) {
+                    out.append(word(s, i, i + c.word.count, list: c.source, rank: rank + 1, choices: choices, sets: text.sets, from: i,
+                                    reversed: false, pattern: .context))
+                }
+                if c.word.count > 1, let choices = choices(reversed, c.word, at: i) {
+                    out.append(word(s, n - i - c.word.count, n - i, list: c.source, rank: rank + 1, choices: choices, sets: reversed.sets,
+                                    from: i, reversed: true, pattern: .context))
+                }
+            }
+        }
+    }
+
+    /// The candidate chosen at each position for `w` to match at `at`, or nil.
+    private func choices(_ t: FoldedText, _ w: [Unicode.Scalar], at: Int) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(w.count)
+        for (k, c) in w.enumerated() {
+            guard let j = t.sets[at + k].firstIndex(of: c) else { return nil }
+            out.append(UInt8(truncatingIfNeeded: j))
+        }
+        return out
+    }
+
+    // MARK: keyboard patterns
+
+    private func spatial(_ s: [Unicode.Scalar], _ out: inout [StrengthSegment]) {
+        let n = s.count
+        guard n >= 3 else { return }
+        for kb in keyboards {
+            var i = 0
+            while i < n - 2 {
+                guard let first = kb.key(s[i]) else {
+                    i += 1
+                    continue
+                }
+                var j = i + 1, turns = 0, last: Int?, prev = first, shifted = first.shifted ? 1 : 0
+                while j < n, let k = kb.key(s[j]), let d = StrengthKeyboard.direction(prev, k) {
+                    if d != last { turns += 1 }
+                    last = d
+                    if k.shifted { shifted += 1 }
+                    prev = k
+                    j += 1
+                }
+                if j - i >= 3 {
+                    out.append(spatialSegment(i, j, kb.name, turns: turns, shifted: shifted))
+                    i = j - 1
+                } else {
+                    i += 1
+                }
+            }
+        }
+    }
+
+    /// zxcvbn: Σ_{i=2…L} Σ_{j=1…min(t,i−1)} C(i−1, j−1) · s · d^j, times the placements of shifted keys.
+    private func spatialSegment(_ a: Int, _ b: Int, _ layout: String, turns: Int, shifted: Int) -> StrengthSegment {
+        let length = b - a
+        var g = -Double.infinity
+        let s = log10(StrengthKeyboard.startingPositions), d = log10(StrengthKeyboard.averageDegree)
+        for i in 2...length {
+            for j in 1...min(turns, i - 1) { g = StrengthScoring.logAdd(g, StrengthScoring.logChoose(i - 1, j - 1) + s + Double(j) * d) }
+        }
+        g += StrengthScoring.variations(shifted, length - shifted)
+        var notes = [turns == 1 ? "1 turn" : "\(turns) turns"]
+        if shifted > 0 { notes.append("\(shifted) shifted") }
+        return StrengthSegment(start: a, end: b, pattern: .spatial, list: layout, rank: nil, notes: notes,
+                               guessesLog10: StrengthScoring.floor(g, length: length))
+    }
+
+    // MARK: sequences, years, dates, digits
+
+    /// Runs of 3+ characters with a constant step of 1–5 code points ("abcdef", "13579", "zyx").
+    private func sequences(_ s: [Unicode.Scalar], _ out: inout [StrengthSegment]) {
+        let n = s.count
+        guard n >= 3 else { return }
+        var i = 0
+        while i < n - 2 {
+            let delta = Int(s[i + 1].value) - Int(s[i].value)
+            guard delta != 0, abs(delta) <= 5 else {
+                i += 1
+                continue
+            }
+            var j = i + 2
+            while j < n && Int(s[j].value) - Int(s[j - 1].value) == delta { j += 1 }
+            if j - i >= 3 {
+                let first = s[i]
+                let base: Double = "aAzZ019".unicodeScalars.contains(first) ? 4 : first.isDigit ? 10 : 26
+                var g = log10(base) + log10(Double(j - i))
+                var notes: [String] = []
+                if delta < 0 {
+                    g += log10(2)
+                    notes.append("descending")
+                }
+                if abs(delta) > 1 { notes.append("step \(abs(delta))") }
+                out.append(StrengthSegment(start: i, end: j, pattern: .sequence, list: nil, rank: nil, notes: notes,
+                                           guessesLog10: StrengthScoring.floor(g, length: j - i)))
+                i = j - 1
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    private func digits(_ s: [Unicode.Scalar], _ out: inout [StrengthSegment]) {
+        let n = s.count
+        var i = 0
+        while i < n {
+            guard s[i].isDigit else {
+                i += 1
+                continue
+            }
+            var j = i
+            while j < n && s[j].isDigit { j += 1 }
+            if j - i >= 3 {
+                out.append(StrengthSegment(start: i, end: j, pattern: .digits, list: nil, rank: nil, notes: [], guessesLog10: Double(j - i)))
+            }
+            // years and dates inside the run, and dates with separators starting here
+            for a in i..<j {
+                if a + 4 <= j, let y = number(s, a, 4), (1900...2039).contains(y) {
+                    out.append(StrengthSegment(start: a, end: a + 4, pattern: .year, list: nil, rank: nil, notes: [],
+                                               guessesLog10: StrengthScoring.floor(StrengthScoring.yearGuesses(y), length: 4)))
+                }
+                for length in 4...8 where a + length <= j {
+                    if let y = Self.dateYear(Array(s[a..<(a + length)])) {
+                        out.append(dateSegment(a, a + length, y, separated: false))
+                    }
+                }
+                for length in 6...10 where a + length <= n {
+                    if let y = Self.separatedDateYear(Array(s[a..<(a + length)])) {
+                        out.append(dateSegment(a, a + length, y, separated: true))
+                    }
+                }
+            }
+            i = j
+        }
+    }
+
+    private func dateSegment(_ a: Int, _ b: Int, _ year: Int, separated: Bool) -> StrengthSegment {
+        let g = StrengthScoring.yearGuesses(year) + log10(365) + (separated ? log10(4) : 0)
+        return StrengthSegment(start: a, end: b, pattern: .date, list: nil, rank: nil, notes: separated ? ["separators"] : [],
+                               guessesLog10: StrengthScoring.floor(g, length: b - a))
+    }
+
+    private func number(_ s: [Unicode.Scalar], _ a: Int, _ length: Int) -> Int? {
+        var v = 0
+        for k in a..<(a + length) {
+            guard s[k].isDigit else { return nil }
+            v = v * 10 + Int(s[k].value - 48)
+        }
+        return v
+    }
+
+    /// The year of a date written as 4–8 digits (day, month and a 2- or 4-digit year in any usual order), or nil.
+    static func dateYear(_ d: [Unicode.Scalar]) -> Int? {
+        let v = d.map { Int($0.value) - 48 }
+        func num(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + v[$1] } }
+        for yLen in [4, 2] where d.count - yLen >= 2 && d.count - yLen <= 4 {
+            let rest = d.count - yLen
+            for (yearFirst) in [false, true] {
+                let yr = yearFirst ? 0..<yLen : rest..<d.count
+                let dm = yearFirst ? yLen..<d.count : 0..<rest
+                for split in 1...2 where split < dm.count && dm.count - split <= 2 {
+                    let p = num(dm.lowerBound..<(dm.lowerBound + split)), q = num((dm.lowerBound + split)..<dm.upperBound)
+                    if let y = year(num(yr), digits: yLen), valid(p, q) || valid(q, p) { return y }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The year of a date written with one separator twice ("12/05/1987", "1987-05-12"), or nil.
+    static func separatedDateYear(_ d: [Unicode.Scalar]) -> Int? {
+        let seps: [Unicode.Scalar] = ["/", "-", ".", "_", " "]
+        guard let sep = d.first(where: { !$0.isDigit }), seps.contains(sep) else { return nil }
+        let parts = d.split(separator: sep, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isDigit) }) else { return nil }
+        let nums = parts.map { $0.reduce(0) { $0 * 10 + Int($1.value) - 48 } }
+        let lens = parts.map(\.count)
+        if lens[0] == 4 || lens[0] == 2 && lens[2] != 4 && lens[2] != 2 {
+            if let y = year(nums[0], digits: lens[0]), lens[1] <= 2, lens[2] <= 2, valid(nums[2], nums[1]) || valid(nums[1], nums[2]) { return y }
+        }
+        if lens[2] == 4 || lens[2] == 2, lens[0] <= 2, lens[1] <= 2, let y = year(nums[2], digits: lens[2]),
+           valid(nums[0], nums[1]) || valid(nums[1], nums[0]) {
+            return y
+        }
+        return nil
+    }
+
+    private static func valid(_ day: Int, _ month: Int) -> Bool { (1...31).contains(day) && (1...12).contains(month) }
+
+    private static func year(_ y: Int, digits: Int) -> Int? {
+        if digits == 2 { return y > 50 ? 1900 + y : 2000 + y }
+        return (1000...2050).contains(y) ? y : nil
+    }
+
+    // MARK: repeats
+
+    /// A block typed twice or more, case ignored ("FinanceFinance", "abcabc", "aaaa"), or a word repeated with one
+    /// separator between the copies ("Serenity.Serenity"). Guesses: the block's own cheapest decomposition
+    /// (from the other matches inside it) times the number of copies. One pass per period p; only the shortest
+    /// period of a region is kept.
+    private func repeats(_ s: [Unicode.Scalar], base: [StrengthSegment], _ out: inout [StrengthSegment]) {
+        let n = s.count
+        guard n >= 2 else { return }
+        let low = s.map(lowerScalar)
+        var found: [(start: Int, end: Int, period: Int)] = []
+        var added = 0
+        for p in 1...(n / 2) {
+            var k = 0
+            while k + p < n && added < Self.maxRepeats {
+                guard low[k] == low[k + p] else {
+                    k += 1
+                    continue
+                }
+                let a = k
+                while k + p < n && low[k] == low[k + p] { k += 1 }
+                let region = k + p - a      // s[a..<a+region] has period p
+                var copies = region / p, end = a + copies * p, separated = false
+                if region % p == p - 1 && p >= 3 && !low[a + p - 1].isLetter && !low[a + p - 1].isDigit {
+                    copies += 1
+                    end = a + region
+                    separated = true
+                }
+                guard copies >= 2 else { continue }
+                if found.contains(where: { p % $0.period == 0 && $0.start <= a && $0.end >= end }) { continue }
+                found.append((a, end, p))
+                added += 1
+                let blockLength = separated ? p - 1 : p
+                let inside = base.filter { $0.start >= a && $0.end <= a + blockLength }
+                    .map { StrengthSegment(start: $0.start - a, end: $0.end - a, pattern: $0.pattern, list: $0.list, rank: $0.rank, notes: $0.notes, guessesLog10: $0.guessesLog10) }
+                let block = StrengthScoring.cheapest(blockLength, inside).log10
+                var g = block + log10(Double(copies))
+                var notes = ["× \(copies)"]
+                if separated {
+                    g += 1
+                    notes.append("separated")
+                }
+                out.append(StrengthSegment(start: a, end: end, pattern: .repeat, list: nil, rank: nil, notes: notes,
+                                           guessesLog10: StrengthScoring.floor(g, length: end - a)))
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// The strength rule's arithmetic: what one matched segment costs an attacker, and the dynamic programme that
+// picks the cheapest decomposition of the whole password (zxcvbn, Wheeler, USENIX Security 2016, §4):
+//
+//     guesses = l! × Π guesses(segment) + D^(l−1)        l = number of segments, D = 10,000
+//
+// The l! term charges for not knowing the order of the segments' patterns; D^(l−1) for not knowing how many
+// there are. Everything is kept as log10 (a 1,024-character password has 10^1024 guesses). Characters that no
+// pattern explains are "bruteforce": 10 guesses per character (zxcvbn's cardinality), at least 11 for one
+// character and 51 for more.
+
+/// One part of a password and what guessing it costs: the unit of `StrengthEstimate`.
+public struct StrengthSegment: Sendable, Equatable {
+    public enum Pattern: String, Sendable {
+        case dictionary, context, spatial, `repeat`, sequence, year, date, digits, bruteforce
+    }
+
+    /// Scalar positions start..<end of the password.
+    public let start: Int
+    public let end: Int
+    public let pattern: Pattern
+    /// The list a dictionary or context word came from; the keyboard layout of a spatial pattern.
+    public let list: String?
+    /// The word's rank in its list (1 = most common).
+    public let rank: Int?
+    /// How the pattern was varied: "reversed", "look-alike characters", "capitals", "2 turns", "× 4", …
+    public let notes: [String]
+    /// log10 of the guesses this segment costs on its own.
+    public let guessesLog10: Double
+
+    public var length: Int { end - start }
+}
+
+/// The winning decomposition of one password (the strength rule's side API for `explain`; never logged).
+public struct StrengthEstimate: Sendable, Equatable {
+    public let segments: [StrengthSegment]
+    /// log10 of the estimated guesses.
+    public let guessesLog10: Double
+    /// One sentence on what would make the password stronger.
+    public let suggestion: String
+}
+
+enum StrengthScoring {
+    /// zxcvbn's minimum guesses for a matched segment of one character, and of more.
+    static let minSingle = 1.0          // log10(10)
+    static let minMulti = log10(50.0)
+    /// Bruteforce: 10 guesses per character (+1), at least 11 / 51.
+    static let bruteforceOne = log10(11.0)
+    /// D = 10,000: log10.
+    static let growth = 4.0
+    /// Decompositions into more segments are not considered: 24! alone is 10^23.8, past any threshold.
+    static let maxSegments = 24
+
+    static let logFactorial: [Double] = {
+        var f = [0.0]
+        for i in 1...maxSegments { f.append(f[i - 1] + log10(Double(i))) }
+        return f
+    }()
+
+    /// log10(10^a + 10^b).
+    @inline(__always) static func logAdd(_ a: Double, _ b: Double) -> Double {
+        let hi = max(a, b), lo = min(a, b)
+        return hi + log10(1 + pow(10, lo - hi))
+    }
+
+    /// log10 of C(n, k).
+    static func logChoose(_ n: Int, _ k: Int) -> Double {
+        guard k >= 0, k <= n else { return -.infinity }
+        var s = 0.0
+        for i in 0..<k { s += log10(Double(n - i)) - log10(Double(i + 1)) }
+        return s
+    }
+
+    /// log10 of Σ_{i=1…min(a,b)} C(a+b, i): zxcvbn's count of the ways `a` changed characters can sit among `b`
+    /// unchanged ones (capitals, substitutions, shifted keys). 2 when either is 0 and the other is not.
+    static func variations(_ changed: Int, _ unchanged: Int) -> Double {
+        if changed == 0 { return 0 }
+        if unchanged == 0 { return log10(2) }
+        var total = -Double.infinity
+        for i in 1...min(changed, unchanged) { total = logAdd(total, logChoose(changed + unchanged, i)) }
+        return total
+    }
+
+    /// The segment's own floor: 10 for one character, 50 for more.
+    @inline(__always) static func floor(_ g: Double, length: Int) -> Double { max(g, length == 1 ? minSingle : minMulti) }
+
+    /// The cheapest decomposition of `n` positions into `matches` and bruteforce runs (two bruteforce runs are
+    /// never adjacent: they would be one). Returns the total (log10) and the segments in order.
+    static func cheapest(_ n: Int, _ matches: [StrengthSegment]) -> (log10: Double, segments: [StrengthSegment]) {
+        guard n > 0 else { return (0, []) }
+        let L = maxSegments
+        let width = L + 1
+        let inf = Double.infinity
+        // last segment a match (nonBF) or bruteforce (bf), for each prefix length k and segment count l
+        var nonBF = [Double](repeating: inf, count: (n + 1) * width)
+        var bf = [Double](repeating: inf, count: (n + 1) * width)
+        var viaMatch = [Int32](repeating: -1, count: (n + 1) * width)
+        var afterBF = [Bool](repeating: false, count: (n + 1) * width)
+        var bfStart = [Int32](repeating: -1, count: (n + 1) * width)
+        nonBF[0] = 0
+        var byEnd = [[Int32]](repeating: [], count: n + 1)
+        for (i, m) in matches.enumerated() where m.start >= 0 && m.end <= n && m.start < m.end { byEnd[m.end].append(Int32(i)) }
+        var runMin = [Double](repeating: inf, count: width)
+        var runArg = [Int](repeating: 0, count: width)
+        for k in 1...n {
+            if k >= 2 {
+                let a = k - 2
+                for l in 0..<L where nonBF[a * width + l] - Double(a) < runMin[l] {
+                    runMin[l] = nonBF[a * width + l] - Double(a)
+                    runArg[l] = a
+                }
+            }
+            for mi in byEnd[k] {
+                let m = matches[Int(mi)]
+                let a = m.start
+                for l in 0..<L {
+                    let x = nonBF[a * width + l], y = bf[a * width + l]
+                    let prev = min(x, y)
+                    guard prev < inf else { continue }
+                    let c = prev + m.guessesLog10
+                    if c < nonBF[k * width + l + 1] {
+                        nonBF[k * width + l + 1] = c
+                        viaMatch[k * width + l + 1] = mi
+                        afterBF[k * width + l + 1] = y < x
+                    }
+                }
+            }
+            for l in 0..<L {
+                var best = runMin[l] + Double(k), start = runArg[l]
+                let one = nonBF[(k - 1) * width + l] + bruteforceOne
+                if one < best {
+                    best = one
+                    start = k - 1
+                }
+                if best < bf[k * width + l + 1] {
+                    bf[k * width + l + 1] = best
+                    bfStart[k * width + l + 1] = Int32(start)
+                }
+            }
+        }
+        var bestTotal = inf, bestL = 1, bestIsBF = true
+        for l in 1...L {
+            for isBF in [false, true] {
+                let p = isBF ? bf[n * width + l] : nonBF[n * width + l]
+                guard p < inf else { continue }
+                let total = logAdd(logFactorial[l] + p, growth * Double(l - 1))
+                if total < bestTotal {
+                    bestTotal = total
+                    bestL = l
+                    bestIsBF = isBF
+                }
+            }
+        }
+        var segments: [StrengthSegment] = []
+        var k = n, l = bestL, isBF = bestIsBF
+        while k > 0 && l > 0 {
+            let at = k * width + l
+            if isBF {
+                let a = Int(bfStart[at])
+                segments.append(bruteforce(a, k))
+                k = a
+                isBF = false
+            } else {
+                let m = matches[Int(viaMatch[at])]
+                segments.append(m)
+                isBF = afterBF[at]
+                k = m.start
+            }
+            l -= 1
+        }
+        return (bestTotal, segments.reversed())
+    }
+
+    static func bruteforce(_ a: Int, _ b: Int) -> StrengthSegment {
+        StrengthSegment(start: a, end: b, pattern: .bruteforce, list: nil, rank: nil, notes: [],
+                        guessesLog10: b - a == 1 ? bruteforceOne : Double(b - a))
+    }
+
+    /// The current year (UTC), for year and date guesses: recent years are guessed first.
+    static let referenceYear: Int = {
+        var t = time(nil)
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        return Int(tm.tm_year) + 1900
+    }()
+
+    /// log10 of a year's guesses: its distance from now, at least 20.
+    static func yearGuesses(_ year: Int) -> Double { log10(Double(max(abs(year - referenceYear), 20))) }
+}
