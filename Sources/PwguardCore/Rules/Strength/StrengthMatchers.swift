@@ -82,6 +82,8 @@ struct StrengthMatcher {
     static let walkBudget = 150_000
     /// Most repeat segments considered (each costs a small decomposition of its block).
     static let maxRepeats = 64
+    /// Most repeated regions collected before the longest are chosen (a bound for adversarial input).
+    static let maxRepeatRegions = 4096
 
     /// Every segment of `s` (the password's scalars); `context` holds the identity's and organisation's words
     /// (folded), most specific first.
@@ -106,6 +108,8 @@ struct StrengthMatcher {
         for list in lists {
             for i in 0..<n {
                 list.walk(text.sets, from: i, budget: &budget) { end, row, choices in
+                    // one look-alike character alone is no word ("1" for "l"), as in zxcvbn
+                    guard end - i > 1 || choices[0] == 0 else { return }
                     out.append(word(s, i, end, list: list.name, rank: list.rank(row), choices: choices, sets: text.sets, from: i, reversed: false))
                 }
                 // the password read backwards: "drowssap" is "password" reversed
@@ -367,17 +371,16 @@ struct StrengthMatcher {
 
     /// A block typed twice or more, case ignored ("FinanceFinance", "abcabc", "aaaa"), or a word repeated with one
     /// separator between the copies ("Serenity.Serenity"). Guesses: the block's own cheapest decomposition
-    /// (from the other matches inside it) times the number of copies. One pass per period p; only the shortest
-    /// period of a region is kept.
+    /// (from the other matches inside it) times the number of copies. One pass per period p finds the regions;
+    /// the longest `maxRepeats` are kept, each only at its shortest period.
     private func repeats(_ s: [Unicode.Scalar], base: [StrengthSegment], _ out: inout [StrengthSegment]) {
         let n = s.count
         guard n >= 2 else { return }
         let low = s.map(lowerScalar)
-        var found: [(start: Int, end: Int, period: Int)] = []
-        var added = 0
-        for p in 1...(n / 2) {
+        var regions: [(start: Int, end: Int, period: Int, copies: Int, separated: Bool)] = []
+        periods: for p in 1...(n / 2) {
             var k = 0
-            while k + p < n && added < Self.maxRepeats {
+            while k + p < n {
                 guard low[k] == low[k + p] else {
                     k += 1
                     continue
@@ -392,22 +395,34 @@ struct StrengthMatcher {
                     separated = true
                 }
                 guard copies >= 2 else { continue }
-                if found.contains(where: { p % $0.period == 0 && $0.start <= a && $0.end >= end }) { continue }
-                found.append((a, end, p))
-                added += 1
-                let blockLength = separated ? p - 1 : p
-                let inside = base.filter { $0.start >= a && $0.end <= a + blockLength }
-                    .map { StrengthSegment(start: $0.start - a, end: $0.end - a, pattern: $0.pattern, list: $0.list, rank: $0.rank, notes: $0.notes, guessesLog10: $0.guessesLog10) }
-                let block = StrengthScoring.cheapest(blockLength, inside).log10
-                var g = block + log10(Double(copies))
-                var notes = ["× \(copies)"]
-                if separated {
-                    g += 1
-                    notes.append("separated")
-                }
-                out.append(StrengthSegment(start: a, end: end, pattern: .repeat, list: nil, rank: nil, notes: notes,
-                                           guessesLog10: StrengthScoring.floor(g, length: end - a)))
+                regions.append((a, end, p, copies, separated))
+                if regions.count >= Self.maxRepeatRegions { break periods }
             }
+        }
+        regions.sort { $0.end - $0.start != $1.end - $1.start ? $0.end - $0.start > $1.end - $1.start : $0.period < $1.period }
+        var kept: [(start: Int, end: Int, period: Int)] = []
+        var byStart = [[Int]](repeating: [], count: n)
+        for (i, m) in base.enumerated() { byStart[m.start].append(i) }
+        for r in regions where kept.count < Self.maxRepeats {
+            if kept.contains(where: { r.period % $0.period == 0 && $0.start <= r.start && $0.end >= r.end }) { continue }
+            kept.append((r.start, r.end, r.period))
+            let blockLength = r.separated ? r.period - 1 : r.period
+            var inside: [StrengthSegment] = []
+            for a in r.start..<(r.start + blockLength) {
+                for i in byStart[a] where base[i].end <= r.start + blockLength {
+                    let m = base[i]
+                    inside.append(StrengthSegment(start: m.start - r.start, end: m.end - r.start, pattern: m.pattern, list: m.list, rank: m.rank,
+                                                  notes: m.notes, guessesLog10: m.guessesLog10))
+                }
+            }
+            var g = StrengthScoring.cheapest(blockLength, inside).log10 + log10(Double(r.copies))
+            var notes = ["× \(r.copies)"]
+            if r.separated {
+                g += 1
+                notes.append("separated")
+            }
+            out.append(StrengthSegment(start: r.start, end: r.end, pattern: .repeat, list: nil, rank: nil, notes: notes,
+                                       guessesLog10: StrengthScoring.floor(g, length: r.end - r.start)))
         }
     }
 }
