@@ -509,6 +509,9 @@ let onePolicy = """
         #expect(!Engine.evaluate(p, Candidate("jdoe tangerine kettle", identity: user)).compliant)
         #expect(!Engine.evaluate(p, Candidate("tangerine 12345 kettle", identity: user)).compliant)
         #expect(!Engine.evaluate(p, Candidate("tangerine aaaaa kettle", identity: user)).compliant)
+        // long enough, but a word, a year and a surname: the strength rule
+        let weak = Engine.evaluate(p, Candidate("Generated2024Jones", identity: user))
+        #expect(weak.failures.map(\.ruleID) == ["strength"])
     }
 }
 
