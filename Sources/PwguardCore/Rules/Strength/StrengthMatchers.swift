@@ -82,6 +82,8 @@ struct StrengthMatcher {
     static let walkBudget = 150_000
     /// Most repeat segments considered (each costs a small decomposition of its block).
     static let maxRepeats = 64
+    /// Longest run of digits and symbols taken as one affix.
+    static let maxAffix = 12
     /// Most repeated regions collected before the longest are chosen (a bound for adversarial input).
     static let maxRepeatRegions = 4096
 
@@ -95,6 +97,7 @@ struct StrengthMatcher {
         spatial(s, &out)
         sequences(s, &out)
         digits(s, &out)
+        affixes(s, &out)
         repeats(s, base: out, &out)
         return out
     }
@@ -202,28 +205,66 @@ struct StrengthMatcher {
         let n = s.count
         guard n >= 3 else { return }
         for kb in keyboards {
+            // maximal runs of neighbouring keys, then chains of runs ("1qaz" "2wsx" "3edc"): each run starting
+            // next to the previous run's first or last key
+            var runs: [(start: Int, end: Int, segment: StrengthSegment)] = []
             var i = 0
             while i < n - 2 {
                 guard let first = kb.key(s[i]) else {
                     i += 1
                     continue
                 }
-                var j = i + 1, turns = 0, last: Int?, prev = first, shifted = first.shifted ? 1 : 0
+                var j = i + 1, prev = first, shifted = first.shifted ? 1 : 0
+                var directions: [Int] = []
                 while j < n, let k = kb.key(s[j]), let d = StrengthKeyboard.direction(prev, k) {
-                    if d != last { turns += 1 }
-                    last = d
+                    directions.append(d)
                     if k.shifted { shifted += 1 }
                     prev = k
                     j += 1
                 }
                 if j - i >= 3 {
-                    out.append(spatialSegment(i, j, kb.name, turns: turns, shifted: shifted))
-                    i = j - 1
+                    let seg = spatialSegment(i, j, kb.name, turns: Self.turns(directions), shifted: shifted)
+                    out.append(seg)
+                    runs.append((i, j, seg))
+                    i = j
                 } else {
                     i += 1
                 }
             }
+            var c = 0
+            while c < runs.count {
+                var d = c
+                while d + 1 < runs.count, runs[d + 1].start == runs[d].end, let next = kb.key(s[runs[d + 1].start]),
+                      let a = kb.key(s[runs[d].start]), let b = kb.key(s[runs[d].end - 1]),
+                      StrengthKeyboard.direction(a, next) != nil || StrengthKeyboard.direction(b, next) != nil {
+                    d += 1
+                }
+                if d > c {
+                    // the first run's shape, where the chain goes next (6 ways), and how many runs
+                    let count = d - c + 1
+                    let g = runs[c].segment.guessesLog10 + log10(6) + log10(Double(count))
+                        + runs[(c + 1)...d].reduce(0.0) { $0 + ($1.segment.notes.contains { $0.hasSuffix("shifted") } ? log10(2) : 0) }
+                    out.append(StrengthSegment(start: runs[c].start, end: runs[d].end, pattern: .spatial, list: kb.name, rank: nil,
+                                               notes: ["\(count) runs side by side"], guessesLog10: g))
+                }
+                c = d + 1
+            }
         }
+    }
+
+    /// Turns in a run: direction changes, but a run that cycles through the same q ≤ 3 directions ("e3r4t5",
+    /// up and down again) counts q.
+    static func turns(_ directions: [Int]) -> Int {
+        var turns = 0
+        var last: Int?
+        for d in directions where d != last {
+            turns += 1
+            last = d
+        }
+        for q in 1...3 where directions.count >= 2 * q && q < turns {
+            if (0..<(directions.count - q)).allSatisfy({ directions[$0] == directions[$0 + q] }) { return q }
+        }
+        return turns
     }
 
     /// zxcvbn: Σ_{i=2…L} Σ_{j=1…min(t,i−1)} C(i−1, j−1) · s · d^j, times the placements of shifted keys.
@@ -239,6 +280,40 @@ struct StrengthMatcher {
         if shifted > 0 { notes.append("\(shifted) shifted") }
         return StrengthSegment(start: a, end: b, pattern: .spatial, list: layout, rank: nil, notes: notes,
                                guessesLog10: StrengthScoring.floor(g, length: length))
+    }
+
+    // MARK: affixes
+
+    /// A run of 2+ digits and symbols ("#2025!", "123#", "!!"): cracking rules append or prepend such runs
+    /// whole, so it is one part, its guesses the cheapest decomposition of its own characters without the
+    /// 10,000^(l−1) term (its parts are typed together, not chosen as separate patterns).
+    private func affixes(_ s: [Unicode.Scalar], _ out: inout [StrengthSegment]) {
+        let n = s.count
+        var byStart = [[Int]](repeating: [], count: n)
+        for (k, m) in out.enumerated() where m.end - m.start <= Self.maxAffix { byStart[m.start].append(k) }
+        var i = 0
+        while i < n {
+            guard !s[i].isLetter else {
+                i += 1
+                continue
+            }
+            var j = i
+            while j < n && !s[j].isLetter && j - i < Self.maxAffix { j += 1 }
+            if j - i >= 2 {
+                var inside: [StrengthSegment] = []
+                for a in i..<j {
+                    for k in byStart[a] where out[k].end <= j {
+                        let m = out[k]
+                        inside.append(StrengthSegment(start: m.start - i, end: m.end - i, pattern: m.pattern, list: m.list, rank: m.rank,
+                                                      notes: m.notes, guessesLog10: m.guessesLog10))
+                    }
+                }
+                let g = StrengthScoring.cheapest(j - i, inside, growth: 0).log10
+                out.append(StrengthSegment(start: i, end: j, pattern: .affix, list: nil, rank: nil, notes: [],
+                                           guessesLog10: StrengthScoring.floor(g, length: j - i)))
+            }
+            i = j
+        }
     }
 
     // MARK: sequences, years, dates, digits

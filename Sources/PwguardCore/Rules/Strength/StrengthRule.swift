@@ -145,6 +145,7 @@ public struct StrengthRule: PasswordRule {
         case .year: return "a year"
         case .date: return "a date"
         case .digits: return "digits"
+        case .affix: return "digits and symbols"
         case .bruteforce: return "random characters"
         }
     }

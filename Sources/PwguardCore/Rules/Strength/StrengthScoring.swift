@@ -15,7 +15,7 @@ import Glibc
 /// One part of a password and what guessing it costs: the unit of `StrengthEstimate`.
 public struct StrengthSegment: Sendable, Equatable {
     public enum Pattern: String, Sendable {
-        case dictionary, context, spatial, `repeat`, sequence, year, date, digits, bruteforce
+        case dictionary, context, spatial, `repeat`, sequence, year, date, digits, affix, bruteforce
     }
 
     /// Scalar positions start..<end of the password.
@@ -88,8 +88,9 @@ enum StrengthScoring {
     @inline(__always) static func floor(_ g: Double, length: Int) -> Double { max(g, length == 1 ? minSingle : minMulti) }
 
     /// The cheapest decomposition of `n` positions into `matches` and bruteforce runs (two bruteforce runs are
-    /// never adjacent: they would be one). Returns the total (log10) and the segments in order.
-    static func cheapest(_ n: Int, _ matches: [StrengthSegment]) -> (log10: Double, segments: [StrengthSegment]) {
+    /// never adjacent: they would be one). Returns the total (log10) and the segments in order. `growth` is
+    /// log10 D (0 for an affix, whose parts are typed as one suffix: no uncertainty about their number).
+    static func cheapest(_ n: Int, _ matches: [StrengthSegment], growth: Double = growth) -> (log10: Double, segments: [StrengthSegment]) {
         guard n > 0 else { return (0, []) }
         let L = maxSegments
         let width = L + 1
