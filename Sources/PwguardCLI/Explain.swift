@@ -144,8 +144,10 @@ enum ExplainReport {
         }
     }
 
-    /// The password's characters a..<b, for the decomposition (explain only).
-    static func token(_ s: [Unicode.Scalar], _ seg: StrengthSegment) -> String {
+    /// The password's characters a..<b, for the decomposition (explain only); nil for a part that is the whole
+    /// password, which explain never prints.
+    static func token(_ s: [Unicode.Scalar], _ seg: StrengthSegment) -> String? {
+        if seg.start == 0 && seg.end == s.count { return nil }
         var t = ""
         t.unicodeScalars.append(contentsOf: s[seg.start..<seg.end])
         return t
@@ -158,7 +160,7 @@ enum ExplainReport {
             if let l = seg.list { what += " " + l }
             if let r = seg.rank { what += " #\(r)" }
             if !seg.notes.isEmpty { what += " (" + seg.notes.joined(separator: ", ") + ")" }
-            out += "\(indent)  \"\(token(password, seg))\"  \(what): 10^\(StrengthRule.format(seg.guessesLog10))\n"
+            out += "\(indent)  \(token(password, seg).map { "\"\($0)\"" } ?? "(the whole password)")  \(what): 10^\(StrengthRule.format(seg.guessesLog10))\n"
         }
         out += "\(indent)suggestion: \(e.suggestion)\n"
         return out
@@ -169,7 +171,7 @@ enum ExplainReport {
             ("guesses_log10", .double((e.guessesLog10 * 100).rounded() / 100)),
             ("segments", .array(e.segments.map { seg in
                 .object([
-                    ("token", .string(token(password, seg))), ("start", .int(seg.start)), ("end", .int(seg.end)),
+                    ("token", .opt(token(password, seg))), ("start", .int(seg.start)), ("end", .int(seg.end)),
                     ("pattern", .string(seg.pattern.rawValue)), ("list", .opt(seg.list)), ("rank", seg.rank.map(JSON.int) ?? .null),
                     ("notes", .array(seg.notes.map(JSON.string))), ("guesses_log10", .double((seg.guessesLog10 * 100).rounded() / 100)),
                 ])

@@ -451,7 +451,7 @@ let onePolicy = """
         #expect(c.policies.count == 1)
         let p = c.policies[0]
         #expect(p.name == "default" && p.mode == .enforce && p.filters.isEmpty)
-        #expect(p.rules.map(\.id) == ["windows_complexity", "length", "password_dictionary"])
+        #expect(p.rules.map(\.id) == ["windows_complexity", "length", "password_dictionary", "strength"])
         let user = Identity(accountName: "maryjones", displayName: "Mary Jones")
         for weak in ["Password1", "P@ssw0rd2024!", "Short1!", "simplepassword", "Maryjones#2024"] {
             #expect(!Engine.evaluate(p, Candidate(weak, identity: user)).compliant, "\(weak)")
