@@ -8,12 +8,14 @@ import Glibc
 // little-endian:
 //
 //   header, 64 bytes: "PWGRANK1", version u32 (1), count u32, maxKeyBytes u32, keysLength u32, keysOffset u32,
-//                     offsetsOffset u32, ranksOffset u32, firstByteOffset u32, fileSize u32, reserved u32,
+//                     offsetsOffset u32, ranksOffset u32, jumpOffset u32, fileSize u32, reserved u32,
 //                     bodyChecksum u64 (FNV-1a of bytes 64..<fileSize), headerChecksum u64 (of bytes 0..<56)
 //   keys:      the keys (entries lower-cased per scalar, UTF-8) concatenated in bytewise order
 //   offsets:   count + 1 u32: key i is keys[offsets[i]..<offsets[i + 1]]
 //   ranks:     count u32: the 1-based rank of key i (its first line in the source list)
-//   firstByte: 257 u32: the first key whose first byte is ≥ b (b = 0…256)
+//   jump:      96 × 96 + 1 u32: for two printable ASCII bytes (0x20–0x7F), the first key whose first two
+//              bytes are ≥ x = (b0 − 0x20) · 96 + (b1 − 0x20) (a one-byte key counting as b1 = 0x20), so
+//              the first two steps of a walk are one read of a 37 KB table; other first bytes are searched
 //
 // A key sorts before every longer key it is a prefix of, so the keys sharing a prefix are one row range and
 // a walk from a password position narrows that range one character at a time, stopping as soon as no key has
@@ -26,6 +28,16 @@ public enum RankedListFormat {
     public static let headerSize = 64
     /// Entries longer than this (in bytes, folded) are left out: no password position walks that deep.
     public static let maxKeyBytes = 64
+    /// Entries of the two-byte jump table: printable ASCII pairs, plus the end.
+    static let jumpEntries = 96 * 96 + 1
+
+    /// The jump table's index of a key's first two bytes (b1 = nil for a one-byte key), nil outside ASCII.
+    @inline(__always) static func jumpIndex(_ b0: Int, _ b1: Int?) -> Int? {
+        guard b0 >= 0x20 && b0 < 0x80 else { return nil }
+        let second = b1 ?? 0x20
+        guard second >= 0x20 && second < 0x80 else { return nil }
+        return (b0 - 0x20) * 96 + (second - 0x20)
+    }
 }
 
 /// Builds ranked-list bytes from entries in rank order.
@@ -53,12 +65,20 @@ public enum RankedListWriter {
             maxKey = max(maxKey, k.count)
         }
         offsets.append(UInt32(keys.count))
-        var firstByte = [UInt32](repeating: UInt32(keyed.count), count: 257)
-        var b = 0
+        // jump[x]: the first row whose first two bytes are at least pair x (keys below 0x20 come first, keys
+        // from 0x80 last; a one-byte key and a key whose second byte is below 0x20 sort as pair (b0, 0x20), a
+        // second byte from 0x7F as pair (b0, 0x7F))
+        var jump = [UInt32](repeating: UInt32(keyed.count), count: RankedListFormat.jumpEntries)
+        var x = 0
         for (row, (k, _)) in keyed.enumerated() {
-            while b <= Int(k[0]) {
-                firstByte[b] = UInt32(row)
-                b += 1
+            let v: Int
+            if Int(k[0]) < 0x20 { continue }
+            if Int(k[0]) >= 0x80 { v = RankedListFormat.jumpEntries - 1 } else {
+                v = (Int(k[0]) - 0x20) * 96 + (k.count > 1 ? min(max(Int(k[1]), 0x20), 0x7F) - 0x20 : 0)
+            }
+            while x <= v && x < RankedListFormat.jumpEntries - 1 {
+                jump[x] = UInt32(row)
+                x += 1
             }
         }
 
@@ -73,7 +93,7 @@ public enum RankedListWriter {
         let ranksAt = out.count
         u32s(ranks)
         let firstAt = out.count
-        u32s(firstByte)
+        u32s(jump)
         func put32(_ at: Int, _ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { for j in 0..<4 { out[at + j] = $0[j] } } }
         func put64(_ at: Int, _ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { for j in 0..<8 { out[at + j] = $0[j] } } }
         for (j, m) in RankedListFormat.magic.enumerated() { out[j] = m }
@@ -146,14 +166,15 @@ final class MappedBytes: @unchecked Sendable {
     }
 }
 
-/// A ranked list read in place.
-public struct RankedList: @unchecked Sendable {
+/// A ranked list read in place (a class: the walks capture it, and a struct holding a name and an owner
+/// would cost reference counting on every copy).
+public final class RankedList: @unchecked Sendable {
     /// The name shown in `explain` ("builtin:passwords", a configured name or path).
     public let name: String
     public let count: Int
     let maxKey: Int
     private let base: UnsafeRawPointer
-    private let keys: Int, keysLength: Int, offsets: Int, ranks: Int, firstByte: Int
+    private let keys: Int, keysLength: Int, offsets: Int, ranks: Int, jump: Int
     private let size: Int
     private let owner: AnyObject?
 
@@ -174,7 +195,7 @@ public struct RankedList: @unchecked Sendable {
         guard u32(40) == size else { throw fail("truncated or extended: \(size) bytes, header says \(u32(40))") }
         guard keys >= RankedListFormat.headerSize, keys + keysLength <= size, offsets >= keys + keysLength,
               offsets + 4 * (n + 1) <= size, ranks >= offsets + 4 * (n + 1), ranks + 4 * n <= size,
-              first >= ranks + 4 * n, first + 4 * 257 <= size, u32(16) <= RankedListFormat.maxKeyBytes
+              first >= ranks + 4 * n, first + 4 * RankedListFormat.jumpEntries <= size, u32(16) <= RankedListFormat.maxKeyBytes
         else { throw fail("sections outside the file") }
         self.name = name
         self.count = n
@@ -184,19 +205,19 @@ public struct RankedList: @unchecked Sendable {
         self.keysLength = keysLength
         self.offsets = offsets
         self.ranks = ranks
-        self.firstByte = first
+        self.jump = first
         self.size = size
         self.owner = owner
     }
 
     /// A list held in memory (built from a text list at load time).
-    public init(name: String, bytes: [UInt8]) throws {
+    public convenience init(name: String, bytes: [UInt8]) throws {
         let owner = MappedBytes(copying: bytes)
         try self.init(name: name, base: owner.base, size: owner.count, owner: owner)
     }
 
     /// Maps a compiled list file.
-    public init(name: String, path: String) throws {
+    public convenience init(name: String, path: String) throws {
         let m = try MappedBytes.map(path: path)
         do {
             try self.init(name: name, base: m.base, size: m.count, owner: m)
@@ -238,14 +259,20 @@ public struct RankedList: @unchecked Sendable {
         return String(decoding: UnsafeRawBufferPointer(start: base + keys + a, count: b - a), as: UTF8.self)
     }
 
-    /// Rows of [lo, hi) (which share their first d bytes) whose byte d is `want`.
+    @inline(__always) private func jumpRow(_ x: Int) -> Int { min(u32(jump + 4 * x), count) }
+
+    /// Rows of [lo, hi) (which share their first d bytes) whose byte d is `want`. The first two bytes come from
+    /// the jump table (one read, one page); deeper bytes by two binary searches within the range.
     @inline(__always) func narrow(_ lo: Int, _ hi: Int, _ d: Int, _ want: Int) -> (Int, Int) {
-        var l = lo, h = hi
-        if d == 0 {
-            l = min(u32(firstByte + 4 * want), count)
-            h = max(l, min(u32(firstByte + 4 * (want + 1)), count))
-            return (l, h)
+        if d == 0, let x = RankedListFormat.jumpIndex(want, nil), want < 0x7F {
+            let l = jumpRow(x)
+            return (l, max(l, jumpRow(x + 96)))
         }
+        if d == 1 && lo < hi, want >= 0x21 && want < 0x7F, let x = RankedListFormat.jumpIndex(byte(lo, 0), want) {
+            let l = max(jumpRow(x), lo)
+            return (l, max(l, min(jumpRow(x + 1), hi)))
+        }
+        var l = lo, h = hi
         while l < h {
             let mid = (l + h) >> 1
             if byte(mid, d) < want { l = mid + 1 } else { h = mid }

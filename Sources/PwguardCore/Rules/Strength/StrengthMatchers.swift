@@ -25,16 +25,35 @@ struct StrengthKeyboard: Sendable {
         name = d.name
         let grid = d.rows.map { row in row.keys.split(separator: " ").map { Array($0.unicodeScalars) } }
         let layers = grid.map { $0.map(\.count).max() ?? 0 }.max() ?? 0
-        var seen: Set<UInt32> = []
+        // (a bitmap and a plain array rather than a Set: no hashed collection of a new type on the check path,
+        // whose metadata costs a scan of the runtime's conformance records in the static binary; and no
+        // Unicode property lookups for ASCII)
+        var asciiSeen = [Bool](repeating: false, count: 128)
+        var seen: [UInt32] = []
+        func insert(_ v: UInt32) -> Bool {
+            if v < 128 {
+                if asciiSeen[Int(v)] { return false }
+                asciiSeen[Int(v)] = true
+                return true
+            }
+            if seen.contains(v) { return false }
+            seen.append(v)
+            return true
+        }
+        func upper(_ c: Unicode.Scalar) -> Unicode.Scalar? {
+            if c.value >= 0x61 && c.value <= 0x7A { return Unicode.Scalar(UInt8(c.value - 32)) }
+            if c.value < 0x80 { return nil }
+            let up = c.properties.uppercaseMapping.unicodeScalars
+            return up.count == 1 && up.first! != c ? up.first! : nil
+        }
         for layer in 0..<layers {
             for (r, row) in grid.enumerated() {
-                for (i, key) in row.enumerated() where layer < key.count && seen.insert(key[layer].value).inserted {
+                for (i, key) in row.enumerated() where layer < key.count && insert(key[layer].value) {
                     let k = Key(row: Int16(r), index: Int16(i), x: Int16(d.rows[r].offset + 4 * i), shifted: layer > 0)
                     let c = key[layer]
                     if c.value < 128 { ascii[Int(c.value)] = k } else { other.append((c.value, k)) }
                     // an upper-case letter not listed is its lower-case key with Shift
-                    let up = c.properties.uppercaseMapping.unicodeScalars
-                    if layer == 0, up.count == 1, let u = up.first, u != c, seen.insert(u.value).inserted {
+                    if layer == 0, let u = upper(c), insert(u.value) {
                         var s = k
                         s.shifted = true
                         if u.value < 128 { ascii[Int(u.value)] = s } else { other.append((u.value, s)) }
@@ -78,8 +97,20 @@ struct StrengthMatcher {
     let lists: [RankedList]
     let keyboards: [StrengthKeyboard]
     let substitutions: SubstitutionTable
+    /// What a match's `source` indexes: the lists' names, the layouts' names, then the context labels.
+    let sources: [String]
+    static let contextLabels = ["account name", "given name", "surname", "display name", "UPN", "domain", "organisation words"]
+
+    init(lists: [RankedList], keyboards: [StrengthKeyboard], substitutions: SubstitutionTable) {
+        self.lists = lists
+        self.keyboards = keyboards
+        self.substitutions = substitutions
+        sources = lists.map(\.name) + keyboards.map(\.name) + Self.contextLabels
+    }
+
+    func contextSource(_ label: String) -> Int16 { Int16(lists.count + keyboards.count + (Self.contextLabels.firstIndex(of: label) ?? 0)) }
     /// Narrowing steps all dictionary walks of one password may take together.
-    static let walkBudget = 150_000
+    static let walkBudget = 40_000
     /// Most repeat segments considered (each costs a small decomposition of its block).
     static let maxRepeats = 64
     /// Longest run of digits and symbols taken as one affix.
@@ -89,8 +120,9 @@ struct StrengthMatcher {
 
     /// Every segment of `s` (the password's scalars); `context` holds the identity's and organisation's words
     /// (folded), most specific first.
-    func matches(_ s: [Unicode.Scalar], context: [(word: [Unicode.Scalar], source: String)]) -> [StrengthSegment] {
-        var out: [StrengthSegment] = []
+    func matches(_ s: [Unicode.Scalar], context: [(word: [Unicode.Scalar], source: String)]) -> [Match] {
+        var out: [Match] = []
+        out.reserveCapacity(4 * s.count)
         let text = FoldedText(s, substitution: substitutions)
         dictionary(s, text, &out)
         contextWords(s, text, context, &out)
@@ -102,23 +134,37 @@ struct StrengthMatcher {
         return out
     }
 
+    // ASCII first: Unicode property lookups are the costliest thing per character otherwise
+    @inline(__always) static func isUpper(_ c: Unicode.Scalar) -> Bool {
+        c.value < 0x80 ? (c.value >= 0x41 && c.value <= 0x5A) : c.properties.isUppercase
+    }
+    @inline(__always) static func isLower(_ c: Unicode.Scalar) -> Bool {
+        c.value < 0x80 ? (c.value >= 0x61 && c.value <= 0x7A) : c.properties.isLowercase
+    }
+    @inline(__always) static func isLetter(_ c: Unicode.Scalar) -> Bool {
+        c.value < 0x80 ? ((c.value | 0x20) >= 0x61 && (c.value | 0x20) <= 0x7A) : c.isLetter
+    }
+    @inline(__always) static func lower(_ c: Unicode.Scalar) -> Unicode.Scalar {
+        c.value >= 0x41 && c.value <= 0x5A ? Unicode.Scalar(UInt8(c.value + 32)) : c.value < 0x80 ? c : lowerScalar(c)
+    }
+
     // MARK: dictionaries
 
-    private func dictionary(_ s: [Unicode.Scalar], _ text: FoldedText, _ out: inout [StrengthSegment]) {
+    private func dictionary(_ s: [Unicode.Scalar], _ text: FoldedText, _ out: inout [Match]) {
         var budget = Self.walkBudget
         let n = s.count
         let reversedSets = Array(text.sets.reversed())
-        for list in lists {
-            for i in 0..<n {
+        for i in 0..<n {
+            for (li, list) in lists.enumerated() {
                 list.walk(text.sets, from: i, budget: &budget) { end, row, choices in
                     // one look-alike character alone is no word ("1" for "l"), as in zxcvbn
                     guard end - i > 1 || choices[0] == 0 else { return }
-                    out.append(word(s, i, end, list: list.name, rank: list.rank(row), choices: choices, sets: text.sets, from: i, reversed: false))
+                    out.append(word(s, i, end, source: Int16(li), rank: list.rank(row), choices: choices, sets: text.sets, from: i, reversed: false))
                 }
                 // the password read backwards: "drowssap" is "password" reversed
                 list.walk(reversedSets, from: i, budget: &budget) { end, row, choices in
                     guard end - i > 1 else { return }
-                    out.append(word(s, n - end, n - i, list: list.name, rank: list.rank(row), choices: choices, sets: reversedSets, from: i, reversed: true))
+                    out.append(word(s, n - end, n - i, source: Int16(li), rank: list.rank(row), choices: choices, sets: reversedSets, from: i, reversed: true))
                 }
             }
         }
@@ -126,15 +172,21 @@ struct StrengthMatcher {
 
     /// A dictionary (or context) word at s[a..<b], found through `choices` in `sets` from position `from`.
     private func word(
-        _ s: [Unicode.Scalar], _ a: Int, _ b: Int, list: String, rank: Int, choices: [UInt8], sets: [[Unicode.Scalar]], from: Int,
+        _ s: [Unicode.Scalar], _ a: Int, _ b: Int, source: Int16, rank: Int, choices: [UInt8], sets: [[Unicode.Scalar]], from: Int,
         reversed: Bool, pattern: StrengthSegment.Pattern = .dictionary
-    ) -> StrengthSegment {
-        var notes: [String] = []
+    ) -> Match {
+        var m = Match(a, b, pattern, g: 0)
+        m.source = source
+        m.rank = Int32(clamping: rank)
         var g = log10(Double(rank))
-        let caps = capitals(s[a..<b])
-        if caps > 0 { notes.append("capitals") }
+        let caps = capitals(s, a, b)
+        if caps > 0 { m.flags |= Match.capitals }
         g += caps
         // substitutions: for each (typed character, letter) pair, how many were substituted among that letter
+        guard choices.contains(where: { $0 > 0 }) || reversed else {
+            m.g = StrengthScoring.floor(g, length: b - a)
+            return m
+        }
         var pairs: [(Unicode.Scalar, Unicode.Scalar, Int)] = []
         for (k, choice) in choices.enumerated() where choice > 0 {
             let set = sets[from + k]
@@ -142,7 +194,7 @@ struct StrengthMatcher {
             if let p = pairs.firstIndex(where: { $0.0 == typed && $0.1 == letter }) { pairs[p].2 += 1 } else { pairs.append((typed, letter, 1)) }
         }
         if !pairs.isEmpty {
-            notes.append("look-alike characters")
+            m.flags |= Match.lookalike
             for (_, letter, subbed) in pairs {
                 var plain = 0
                 for (k, choice) in choices.enumerated() where choice == 0 && sets[from + k][0] == letter { plain += 1 }
@@ -150,38 +202,42 @@ struct StrengthMatcher {
             }
         }
         if reversed {
-            notes.append("reversed")
+            m.flags |= Match.reversed
             g += log10(2)
         }
-        return StrengthSegment(start: a, end: b, pattern: pattern, list: list, rank: rank, notes: notes,
-                               guessesLog10: StrengthScoring.floor(g, length: b - a))
+        m.g = StrengthScoring.floor(g, length: b - a)
+        return m
     }
 
     /// log10 of the capitalisations an attacker tries before this one: none for lower case; 2 for a first or
     /// last capital or all capitals; otherwise the ways to place the capitals.
-    private func capitals(_ t: ArraySlice<Unicode.Scalar>) -> Double {
+    private func capitals(_ s: [Unicode.Scalar], _ a: Int, _ b: Int) -> Double {
         var upper = 0, lower = 0
-        for c in t { if c.isUpper { upper += 1 } else if c.isLower { lower += 1 } }
+        for k in a..<b {
+            let c = s[k]
+            if Self.isUpper(c) { upper += 1 } else if Self.isLower(c) { lower += 1 }
+        }
         if upper == 0 { return 0 }
         if lower == 0 { return log10(2) }
-        let first = t.first!.isUpper, last = t.last!.isUpper
+        let first = Self.isUpper(s[a]), last = Self.isUpper(s[b - 1])
         if upper == 1 && (first || last) { return log10(2) }
         return StrengthScoring.variations(upper, lower)
     }
 
     private func contextWords(
-        _ s: [Unicode.Scalar], _ text: FoldedText, _ context: [(word: [Unicode.Scalar], source: String)], _ out: inout [StrengthSegment]
+        _ s: [Unicode.Scalar], _ text: FoldedText, _ context: [(word: [Unicode.Scalar], source: String)], _ out: inout [Match]
     ) {
         let n = s.count
         let reversed = text.reversed()
         for (rank, c) in context.enumerated() where c.word.count <= n {
+            let source = contextSource(c.source)
             for i in 0...(n - c.word.count) {
                 if let choices = choices(text, c.word, at: i) {
-                    out.append(word(s, i, i + c.word.count, list: c.source, rank: rank + 1, choices: choices, sets: text.sets, from: i,
+                    out.append(word(s, i, i + c.word.count, source: source, rank: rank + 1, choices: choices, sets: text.sets, from: i,
                                     reversed: false, pattern: .context))
                 }
                 if c.word.count > 1, let choices = choices(reversed, c.word, at: i) {
-                    out.append(word(s, n - i - c.word.count, n - i, list: c.source, rank: rank + 1, choices: choices, sets: reversed.sets,
+                    out.append(word(s, n - i - c.word.count, n - i, source: source, rank: rank + 1, choices: choices, sets: reversed.sets,
                                     from: i, reversed: true, pattern: .context))
                 }
             }
@@ -201,13 +257,14 @@ struct StrengthMatcher {
 
     // MARK: keyboard patterns
 
-    private func spatial(_ s: [Unicode.Scalar], _ out: inout [StrengthSegment]) {
+    private func spatial(_ s: [Unicode.Scalar], _ out: inout [Match]) {
         let n = s.count
         guard n >= 3 else { return }
-        for kb in keyboards {
+        for (ki, kb) in keyboards.enumerated() {
+            let source = Int16(lists.count + ki)
             // maximal runs of neighbouring keys, then chains of runs ("1qaz" "2wsx" "3edc"): each run starting
             // next to the previous run's first or last key
-            var runs: [(start: Int, end: Int, segment: StrengthSegment)] = []
+            var runs: [(start: Int, end: Int, segment: Match)] = []
             var i = 0
             while i < n - 2 {
                 guard let first = kb.key(s[i]) else {
@@ -223,7 +280,7 @@ struct StrengthMatcher {
                     j += 1
                 }
                 if j - i >= 3 {
-                    let seg = spatialSegment(i, j, kb.name, turns: Self.turns(directions), shifted: shifted)
+                    let seg = spatialSegment(i, j, source, turns: Self.turns(directions), shifted: shifted)
                     out.append(seg)
                     runs.append((i, j, seg))
                     i = j
@@ -242,10 +299,12 @@ struct StrengthMatcher {
                 if d > c {
                     // the first run's shape, where the chain goes next (6 ways), and how many runs
                     let count = d - c + 1
-                    let g = runs[c].segment.guessesLog10 + log10(6) + log10(Double(count))
-                        + runs[(c + 1)...d].reduce(0.0) { $0 + ($1.segment.notes.contains { $0.hasSuffix("shifted") } ? log10(2) : 0) }
-                    out.append(StrengthSegment(start: runs[c].start, end: runs[d].end, pattern: .spatial, list: kb.name, rank: nil,
-                                               notes: ["\(count) runs side by side"], guessesLog10: g))
+                    let g = runs[c].segment.g + log10(6) + log10(Double(count))
+                        + runs[(c + 1)...d].reduce(0.0) { $0 + ($1.segment.b > 0 ? log10(2) : 0) }
+                    var m = Match(runs[c].start, runs[d].end, .spatial, g: g)
+                    m.source = source
+                    m.a = -Int16(clamping: count)
+                    out.append(m)
                 }
                 c = d + 1
             }
@@ -268,7 +327,7 @@ struct StrengthMatcher {
     }
 
     /// zxcvbn: Σ_{i=2…L} Σ_{j=1…min(t,i−1)} C(i−1, j−1) · s · d^j, times the placements of shifted keys.
-    private func spatialSegment(_ a: Int, _ b: Int, _ layout: String, turns: Int, shifted: Int) -> StrengthSegment {
+    private func spatialSegment(_ a: Int, _ b: Int, _ source: Int16, turns: Int, shifted: Int) -> Match {
         let length = b - a
         var g = -Double.infinity
         let s = log10(StrengthKeyboard.startingPositions), d = log10(StrengthKeyboard.averageDegree)
@@ -276,10 +335,11 @@ struct StrengthMatcher {
             for j in 1...min(turns, i - 1) { g = StrengthScoring.logAdd(g, StrengthScoring.logChoose(i - 1, j - 1) + s + Double(j) * d) }
         }
         g += StrengthScoring.variations(shifted, length - shifted)
-        var notes = [turns == 1 ? "1 turn" : "\(turns) turns"]
-        if shifted > 0 { notes.append("\(shifted) shifted") }
-        return StrengthSegment(start: a, end: b, pattern: .spatial, list: layout, rank: nil, notes: notes,
-                               guessesLog10: StrengthScoring.floor(g, length: length))
+        var m = Match(a, b, .spatial, g: StrengthScoring.floor(g, length: length))
+        m.source = source
+        m.a = Int16(clamping: turns)
+        m.b = Int16(clamping: shifted)
+        return m
     }
 
     // MARK: affixes
@@ -287,30 +347,25 @@ struct StrengthMatcher {
     /// A run of 2+ digits and symbols ("#2025!", "123#", "!!"): cracking rules append or prepend such runs
     /// whole, so it is one part, its guesses the cheapest decomposition of its own characters without the
     /// 10,000^(l−1) term (its parts are typed together, not chosen as separate patterns).
-    private func affixes(_ s: [Unicode.Scalar], _ out: inout [StrengthSegment]) {
+    private func affixes(_ s: [Unicode.Scalar], _ out: inout [Match]) {
         let n = s.count
         var byStart = [[Int]](repeating: [], count: n)
-        for (k, m) in out.enumerated() where m.end - m.start <= Self.maxAffix { byStart[m.start].append(k) }
+        for (k, m) in out.enumerated() where m.length <= Self.maxAffix { byStart[Int(m.start)].append(k) }
         var i = 0
         while i < n {
-            guard !s[i].isLetter else {
+            guard !Self.isLetter(s[i]) else {
                 i += 1
                 continue
             }
             var j = i
-            while j < n && !s[j].isLetter && j - i < Self.maxAffix { j += 1 }
+            while j < n && !Self.isLetter(s[j]) && j - i < Self.maxAffix { j += 1 }
             if j - i >= 2 {
-                var inside: [StrengthSegment] = []
+                var inside: [Match] = []
                 for a in i..<j {
-                    for k in byStart[a] where out[k].end <= j {
-                        let m = out[k]
-                        inside.append(StrengthSegment(start: m.start - i, end: m.end - i, pattern: m.pattern, list: m.list, rank: m.rank,
-                                                      notes: m.notes, guessesLog10: m.guessesLog10))
-                    }
+                    for k in byStart[a] where out[k].end <= j { inside.append(out[k].shifted(by: i)) }
                 }
                 let g = StrengthScoring.cheapest(j - i, inside, growth: 0).log10
-                out.append(StrengthSegment(start: i, end: j, pattern: .affix, list: nil, rank: nil, notes: [],
-                                           guessesLog10: StrengthScoring.floor(g, length: j - i)))
+                out.append(Match(i, j, .affix, g: StrengthScoring.floor(g, length: j - i)))
             }
             i = j
         }
@@ -319,7 +374,7 @@ struct StrengthMatcher {
     // MARK: sequences, years, dates, digits
 
     /// Runs of 3+ characters with a constant step of 1–5 code points ("abcdef", "13579", "zyx").
-    private func sequences(_ s: [Unicode.Scalar], _ out: inout [StrengthSegment]) {
+    private func sequences(_ s: [Unicode.Scalar], _ out: inout [Match]) {
         let n = s.count
         guard n >= 3 else { return }
         var i = 0
@@ -335,14 +390,14 @@ struct StrengthMatcher {
                 let first = s[i]
                 let base: Double = "aAzZ019".unicodeScalars.contains(first) ? 4 : first.isDigit ? 10 : 26
                 var g = log10(base) + log10(Double(j - i))
-                var notes: [String] = []
+                var m = Match(i, j, .sequence, g: 0)
                 if delta < 0 {
                     g += log10(2)
-                    notes.append("descending")
+                    m.flags |= Match.descending
                 }
-                if abs(delta) > 1 { notes.append("step \(abs(delta))") }
-                out.append(StrengthSegment(start: i, end: j, pattern: .sequence, list: nil, rank: nil, notes: notes,
-                                           guessesLog10: StrengthScoring.floor(g, length: j - i)))
+                m.a = Int16(abs(delta))
+                m.g = StrengthScoring.floor(g, length: j - i)
+                out.append(m)
                 i = j - 1
             } else {
                 i += 1
@@ -350,7 +405,7 @@ struct StrengthMatcher {
         }
     }
 
-    private func digits(_ s: [Unicode.Scalar], _ out: inout [StrengthSegment]) {
+    private func digits(_ s: [Unicode.Scalar], _ out: inout [Match]) {
         let n = s.count
         var i = 0
         while i < n {
@@ -361,13 +416,12 @@ struct StrengthMatcher {
             var j = i
             while j < n && s[j].isDigit { j += 1 }
             if j - i >= 3 {
-                out.append(StrengthSegment(start: i, end: j, pattern: .digits, list: nil, rank: nil, notes: [], guessesLog10: Double(j - i)))
+                out.append(Match(i, j, .digits, g: Double(j - i)))
             }
             // years and dates inside the run, and dates with separators starting here
             for a in i..<j {
                 if a + 4 <= j, let y = number(s, a, 4), (1900...2039).contains(y) {
-                    out.append(StrengthSegment(start: a, end: a + 4, pattern: .year, list: nil, rank: nil, notes: [],
-                                               guessesLog10: StrengthScoring.floor(StrengthScoring.yearGuesses(y), length: 4)))
+                    out.append(Match(a, a + 4, .year, g: StrengthScoring.floor(StrengthScoring.yearGuesses(y), length: 4)))
                 }
                 for length in 4...8 where a + length <= j {
                     if let y = Self.dateYear(Array(s[a..<(a + length)])) {
@@ -384,10 +438,11 @@ struct StrengthMatcher {
         }
     }
 
-    private func dateSegment(_ a: Int, _ b: Int, _ year: Int, separated: Bool) -> StrengthSegment {
+    private func dateSegment(_ a: Int, _ b: Int, _ year: Int, separated: Bool) -> Match {
         let g = StrengthScoring.yearGuesses(year) + log10(365) + (separated ? log10(4) : 0)
-        return StrengthSegment(start: a, end: b, pattern: .date, list: nil, rank: nil, notes: separated ? ["separators"] : [],
-                               guessesLog10: StrengthScoring.floor(g, length: b - a))
+        var m = Match(a, b, .date, g: StrengthScoring.floor(g, length: b - a))
+        if separated { m.flags |= Match.separated }
+        return m
     }
 
     private func number(_ s: [Unicode.Scalar], _ a: Int, _ length: Int) -> Int? {
@@ -448,10 +503,10 @@ struct StrengthMatcher {
     /// separator between the copies ("Serenity.Serenity"). Guesses: the block's own cheapest decomposition
     /// (from the other matches inside it) times the number of copies. One pass per period p finds the regions;
     /// the longest `maxRepeats` are kept, each only at its shortest period.
-    private func repeats(_ s: [Unicode.Scalar], base: [StrengthSegment], _ out: inout [StrengthSegment]) {
+    private func repeats(_ s: [Unicode.Scalar], base: [Match], _ out: inout [Match]) {
         let n = s.count
         guard n >= 2 else { return }
-        let low = s.map(lowerScalar)
+        let low = s.map(Self.lower)
         var regions: [(start: Int, end: Int, period: Int, copies: Int, separated: Bool)] = []
         periods: for p in 1...(n / 2) {
             var k = 0
@@ -464,7 +519,7 @@ struct StrengthMatcher {
                 while k + p < n && low[k] == low[k + p] { k += 1 }
                 let region = k + p - a      // s[a..<a+region] has period p
                 var copies = region / p, end = a + copies * p, separated = false
-                if region % p == p - 1 && p >= 3 && !low[a + p - 1].isLetter && !low[a + p - 1].isDigit {
+                if region % p == p - 1 && p >= 3 && !Self.isLetter(low[a + p - 1]) && !low[a + p - 1].isDigit {
                     copies += 1
                     end = a + region
                     separated = true
@@ -477,27 +532,24 @@ struct StrengthMatcher {
         regions.sort { $0.end - $0.start != $1.end - $1.start ? $0.end - $0.start > $1.end - $1.start : $0.period < $1.period }
         var kept: [(start: Int, end: Int, period: Int)] = []
         var byStart = [[Int]](repeating: [], count: n)
-        for (i, m) in base.enumerated() { byStart[m.start].append(i) }
+        for (i, m) in base.enumerated() { byStart[Int(m.start)].append(i) }
         for r in regions where kept.count < Self.maxRepeats {
             if kept.contains(where: { r.period % $0.period == 0 && $0.start <= r.start && $0.end >= r.end }) { continue }
             kept.append((r.start, r.end, r.period))
             let blockLength = r.separated ? r.period - 1 : r.period
-            var inside: [StrengthSegment] = []
+            var inside: [Match] = []
             for a in r.start..<(r.start + blockLength) {
-                for i in byStart[a] where base[i].end <= r.start + blockLength {
-                    let m = base[i]
-                    inside.append(StrengthSegment(start: m.start - r.start, end: m.end - r.start, pattern: m.pattern, list: m.list, rank: m.rank,
-                                                  notes: m.notes, guessesLog10: m.guessesLog10))
-                }
+                for i in byStart[a] where Int(base[i].end) <= r.start + blockLength { inside.append(base[i].shifted(by: r.start)) }
             }
             var g = StrengthScoring.cheapest(blockLength, inside).log10 + log10(Double(r.copies))
-            var notes = ["× \(r.copies)"]
+            var m = Match(r.start, r.end, .repeat, g: 0)
+            m.a = Int16(clamping: r.copies)
             if r.separated {
                 g += 1
-                notes.append("separated")
+                m.flags |= Match.separated
             }
-            out.append(StrengthSegment(start: r.start, end: r.end, pattern: .repeat, list: nil, rank: nil, notes: notes,
-                                       guessesLog10: StrengthScoring.floor(g, length: r.end - r.start)))
+            m.g = StrengthScoring.floor(g, length: r.end - r.start)
+            out.append(m)
         }
     }
 }

@@ -82,15 +82,27 @@ public struct StrengthRule: PasswordRule {
         userContext = try p.bool("user_context", default: true)
     }
 
-    /// The words guessed before any list: the user's names, then the organisation's.
-    func context(_ identity: Identity) -> [(word: [Unicode.Scalar], source: String)] {
+    /// Most words taken from each identity attribute: AD's display names hold a few words, but Samba passes
+    /// whatever the attribute holds (a 32 KB display name of 4,000 words must not slow the check down).
+    static let maxWordsPerAttribute = 16
+
+    /// The words guessed before any list: the user's names, then the organisation's. Words of 3 or more
+    /// characters that fit in the password, each once.
+    func context(_ identity: Identity, length: Int) -> [(word: [Unicode.Scalar], source: String)] {
         var out: [(word: [Unicode.Scalar], source: String)] = []
+        var seen: [[Unicode.Scalar]] = []
         func add(_ s: String?, _ source: String, split: Bool) {
             guard let s else { return }
-            let parts = split ? s.split { !$0.isLetter && !$0.isNumber }.map(String.init) : [s]
-            for part in parts {
-                let w = lowerScalars(part)
-                if w.count >= 3 && !out.contains(where: { $0.word == w }) { out.append((w, source)) }
+            var taken = 0
+            for part in split ? s.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) : [Substring(s)] {
+                guard taken < Self.maxWordsPerAttribute else { return }
+                let w = lowerScalars(String(part))
+                guard w.count >= 3 && w.count <= length else { continue }
+                taken += 1
+                if !seen.contains(w) {
+                    seen.append(w)
+                    out.append((w, source))
+                }
             }
         }
         if userContext {
@@ -102,15 +114,19 @@ public struct StrengthRule: PasswordRule {
             add(identity.upnPrefix, "UPN", split: true)
             add(identity.domainName, "domain", split: true)
         }
-        for w in words where !out.contains(where: { $0.word == w }) { out.append((w, "organisation words")) }
+        for w in words where w.count <= length && !seen.contains(w) {
+            seen.append(w)
+            out.append((w, "organisation words"))
+        }
         return out
     }
 
     /// The cheapest decomposition of the password: the side API `explain` shows (never part of the outcome, so
     /// never logged).
     public func estimate(_ c: Candidate) -> StrengthEstimate {
-        let matches = matcher.matches(c.scalars, context: context(c.identity))
-        let (total, segments) = StrengthScoring.cheapest(c.length, matches)
+        let matches = matcher.matches(c.scalars, context: context(c.identity, length: c.length))
+        let (total, winners) = StrengthScoring.cheapest(c.length, matches)
+        let segments = winners.map { $0.segment(matcher.sources) }
         return StrengthEstimate(segments: segments, guessesLog10: total, suggestion: Self.suggestion(segments, passed: total >= threshold))
     }
 

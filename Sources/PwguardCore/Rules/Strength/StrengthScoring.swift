@@ -43,6 +43,68 @@ public struct StrengthEstimate: Sendable, Equatable {
     public let suggestion: String
 }
 
+/// A candidate segment while matching: plain values only (no strings, no arrays), so the thousands a long
+/// password produces cost no reference counting. Turned into a `StrengthSegment` only when it wins.
+struct Match {
+    static let capitals: UInt8 = 1, lookalike: UInt8 = 2, reversed: UInt8 = 4, descending: UInt8 = 8, separated: UInt8 = 16
+
+    var start: Int32
+    var end: Int32
+    var pattern: StrengthSegment.Pattern
+    /// Index into the matcher's `sources` (list, layout or context label), or -1.
+    var source: Int16 = -1
+    var rank: Int32 = 0
+    var flags: UInt8 = 0
+    /// Turns (spatial), copies (repeat), step (sequence), runs (spatial chain).
+    var a: Int16 = 0
+    /// Shifted keys (spatial).
+    var b: Int16 = 0
+    var g: Double
+
+    init(_ start: Int, _ end: Int, _ pattern: StrengthSegment.Pattern, g: Double) {
+        self.start = Int32(start)
+        self.end = Int32(end)
+        self.pattern = pattern
+        self.g = g
+    }
+
+    var length: Int { Int(end - start) }
+
+    func shifted(by d: Int) -> Match {
+        var m = self
+        m.start -= Int32(d)
+        m.end -= Int32(d)
+        return m
+    }
+
+    func segment(_ sources: [String]) -> StrengthSegment {
+        var notes: [String] = []
+        switch pattern {
+        case .spatial:
+            if a < 0 {
+                notes.append("\(-a) runs side by side")
+            } else {
+                notes.append(a == 1 ? "1 turn" : "\(a) turns")
+                if b > 0 { notes.append("\(b) shifted") }
+            }
+        case .repeat:
+            notes.append("× \(a)")
+            if flags & Match.separated != 0 { notes.append("separated") }
+        case .sequence:
+            if flags & Match.descending != 0 { notes.append("descending") }
+            if a > 1 { notes.append("step \(a)") }
+        default:
+            if flags & Match.capitals != 0 { notes.append("capitals") }
+            if flags & Match.lookalike != 0 { notes.append("look-alike characters") }
+            if flags & Match.reversed != 0 { notes.append("reversed") }
+            if flags & Match.separated != 0 { notes.append("separators") }
+        }
+        return StrengthSegment(
+            start: Int(start), end: Int(end), pattern: pattern, list: source >= 0 && Int(source) < sources.count ? sources[Int(source)] : nil,
+            rank: rank > 0 ? Int(rank) : nil, notes: notes, guessesLog10: g)
+    }
+}
+
 enum StrengthScoring {
     /// zxcvbn's minimum guesses for a matched segment of one character, and of more.
     static let minSingle = 1.0          // log10(10)
@@ -90,7 +152,7 @@ enum StrengthScoring {
     /// The cheapest decomposition of `n` positions into `matches` and bruteforce runs (two bruteforce runs are
     /// never adjacent: they would be one). Returns the total (log10) and the segments in order. `growth` is
     /// log10 D (0 for an affix, whose parts are typed as one suffix: no uncertainty about their number).
-    static func cheapest(_ n: Int, _ matches: [StrengthSegment], growth: Double = growth) -> (log10: Double, segments: [StrengthSegment]) {
+    static func cheapest(_ n: Int, _ matches: [Match], growth: Double = growth) -> (log10: Double, segments: [Match]) {
         guard n > 0 else { return (0, []) }
         let L = maxSegments
         let width = L + 1
@@ -103,7 +165,7 @@ enum StrengthScoring {
         var bfStart = [Int32](repeating: -1, count: (n + 1) * width)
         nonBF[0] = 0
         var byEnd = [[Int32]](repeating: [], count: n + 1)
-        for (i, m) in matches.enumerated() where m.start >= 0 && m.end <= n && m.start < m.end { byEnd[m.end].append(Int32(i)) }
+        for (i, m) in matches.enumerated() where m.start >= 0 && m.end <= n && m.start < m.end { byEnd[Int(m.end)].append(Int32(i)) }
         var runMin = [Double](repeating: inf, count: width)
         var runArg = [Int](repeating: 0, count: width)
         for k in 1...n {
@@ -116,12 +178,12 @@ enum StrengthScoring {
             }
             for mi in byEnd[k] {
                 let m = matches[Int(mi)]
-                let a = m.start
+                let a = Int(m.start)
                 for l in 0..<L {
                     let x = nonBF[a * width + l], y = bf[a * width + l]
                     let prev = min(x, y)
                     guard prev < inf else { continue }
-                    let c = prev + m.guessesLog10
+                    let c = prev + m.g
                     if c < nonBF[k * width + l + 1] {
                         nonBF[k * width + l + 1] = c
                         viaMatch[k * width + l + 1] = mi
@@ -155,7 +217,7 @@ enum StrengthScoring {
                 }
             }
         }
-        var segments: [StrengthSegment] = []
+        var segments: [Match] = []
         var k = n, l = bestL, isBF = bestIsBF
         while k > 0 && l > 0 {
             let at = k * width + l
@@ -168,17 +230,14 @@ enum StrengthScoring {
                 let m = matches[Int(viaMatch[at])]
                 segments.append(m)
                 isBF = afterBF[at]
-                k = m.start
+                k = Int(m.start)
             }
             l -= 1
         }
         return (bestTotal, segments.reversed())
     }
 
-    static func bruteforce(_ a: Int, _ b: Int) -> StrengthSegment {
-        StrengthSegment(start: a, end: b, pattern: .bruteforce, list: nil, rank: nil, notes: [],
-                        guessesLog10: b - a == 1 ? bruteforceOne : Double(b - a))
-    }
+    static func bruteforce(_ a: Int, _ b: Int) -> Match { Match(a, b, .bruteforce, g: b - a == 1 ? bruteforceOne : Double(b - a)) }
 
     /// The current year (UTC), for year and date guesses: recent years are guessed first.
     static let referenceYear: Int = {
