@@ -166,6 +166,27 @@ final class MappedBytes: @unchecked Sendable {
     }
 }
 
+/// A password's positions and their candidate characters (`FoldedText.sets`) in two flat arrays, for walks
+/// that read them without touching an array per position.
+struct FlatSets {
+    let scalars: [Unicode.Scalar]
+    /// Position i's candidates are `scalars[starts[i] ..< starts[i + 1]]`.
+    let starts: [Int32]
+
+    init(_ sets: [[Unicode.Scalar]]) {
+        var scalars: [Unicode.Scalar] = []
+        var starts: [Int32] = [0]
+        scalars.reserveCapacity(sets.count * 2)
+        starts.reserveCapacity(sets.count + 1)
+        for set in sets {
+            scalars.append(contentsOf: set)
+            starts.append(Int32(scalars.count))
+        }
+        self.scalars = scalars
+        self.starts = starts
+    }
+}
+
 /// A ranked list read in place (a class: the walks capture it, and a struct holding a name and an owner
 /// would cost reference counting on every copy).
 public final class RankedList: @unchecked Sendable {
@@ -319,24 +340,36 @@ public final class RankedList: @unchecked Sendable {
     func walk(
         _ sets: [[Unicode.Scalar]], from start: Int, budget: inout Int, _ body: (_ end: Int, _ row: Int, _ choices: [UInt8]) -> Void
     ) {
+        walk(FlatSets(sets), from: start, budget: &budget, body)
+    }
+
+    func walk(_ sets: FlatSets, from start: Int, budget: inout Int, _ body: (_ end: Int, _ row: Int, _ choices: [UInt8]) -> Void) {
         var choices: [UInt8] = []
-        choices.reserveCapacity(16)
-        walk(sets, start, start, 0, count, 0, &choices, &budget, body)
+        choices.reserveCapacity(RankedListFormat.maxKeyBytes)
+        sets.scalars.withUnsafeBufferPointer { sc in
+            sets.starts.withUnsafeBufferPointer { st in
+                walk(sc, st, start, start, 0, count, 0, &choices, &budget, body)
+            }
+        }
     }
 
     private func walk(
-        _ sets: [[Unicode.Scalar]], _ start: Int, _ at: Int, _ lo: Int, _ hi: Int, _ d: Int, _ choices: inout [UInt8],
-        _ budget: inout Int, _ body: (Int, Int, [UInt8]) -> Void
+        _ sc: UnsafeBufferPointer<Unicode.Scalar>, _ st: UnsafeBufferPointer<Int32>, _ start: Int, _ at: Int, _ lo: Int, _ hi: Int,
+        _ d: Int, _ choices: inout [UInt8], _ budget: inout Int, _ body: (Int, Int, [UInt8]) -> Void
     ) {
         if at > start && byte(lo, d) == -1 { body(at, lo, choices) }
-        guard at < sets.count, d < maxKey, budget > 0 else { return }
-        for (k, c) in sets[at].enumerated() {
+        guard at < st.count - 1, d < maxKey, budget > 0 else { return }
+        var k = Int(st[at])
+        let end = Int(st[at + 1])
+        while k < end {
             budget -= 1
-            let (l, h, nd) = narrow(lo, hi, d, c)
-            guard l < h else { continue }
-            choices.append(UInt8(truncatingIfNeeded: k))
-            walk(sets, start, at + 1, l, h, nd, &choices, &budget, body)
-            choices.removeLast()
+            let (l, h, nd) = narrow(lo, hi, d, sc[k])
+            if l < h {
+                choices.append(UInt8(truncatingIfNeeded: k - Int(st[at])))
+                walk(sc, st, start, at + 1, l, h, nd, &choices, &budget, body)
+                choices.removeLast()
+            }
+            k += 1
         }
     }
 

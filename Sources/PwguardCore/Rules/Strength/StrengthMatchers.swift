@@ -110,7 +110,7 @@ struct StrengthMatcher {
 
     func contextSource(_ label: String) -> Int16 { Int16(lists.count + keyboards.count + (Self.contextLabels.firstIndex(of: label) ?? 0)) }
     /// Narrowing steps all dictionary walks of one password may take together.
-    static let walkBudget = 40_000
+    static let walkBudget = 20_000
     /// Most repeat segments considered (each costs a small decomposition of its block).
     static let maxRepeats = 64
     /// Longest run of digits and symbols taken as one affix.
@@ -154,15 +154,16 @@ struct StrengthMatcher {
         var budget = Self.walkBudget
         let n = s.count
         let reversedSets = Array(text.sets.reversed())
+        let forward = FlatSets(text.sets), backward = FlatSets(reversedSets)
         for i in 0..<n {
             for (li, list) in lists.enumerated() {
-                list.walk(text.sets, from: i, budget: &budget) { end, row, choices in
+                list.walk(forward, from: i, budget: &budget) { end, row, choices in
                     // one look-alike character alone is no word ("1" for "l"), as in zxcvbn
                     guard end - i > 1 || choices[0] == 0 else { return }
                     out.append(word(s, i, end, source: Int16(li), rank: list.rank(row), choices: choices, sets: text.sets, from: i, reversed: false))
                 }
                 // the password read backwards: "drowssap" is "password" reversed
-                list.walk(reversedSets, from: i, budget: &budget) { end, row, choices in
+                list.walk(backward, from: i, budget: &budget) { end, row, choices in
                     guard end - i > 1 else { return }
                     out.append(word(s, n - end, n - i, source: Int16(li), rank: list.rank(row), choices: choices, sets: reversedSets, from: i, reversed: true))
                 }
@@ -424,13 +425,12 @@ struct StrengthMatcher {
                     out.append(Match(a, a + 4, .year, g: StrengthScoring.floor(StrengthScoring.yearGuesses(y), length: 4)))
                 }
                 for length in 4...8 where a + length <= j {
-                    if let y = Self.dateYear(Array(s[a..<(a + length)])) {
-                        out.append(dateSegment(a, a + length, y, separated: false))
-                    }
+                    if let y = Self.dateYear(s[a..<(a + length)]) { out.append(dateSegment(a, a + length, y, separated: false)) }
                 }
-                for length in 6...10 where a + length <= n {
-                    if let y = Self.separatedDateYear(Array(s[a..<(a + length)])) {
-                        out.append(dateSegment(a, a + length, y, separated: true))
+                // a separated date has a separator at its third, fourth or fifth character
+                if a + 6 <= n, let sep = s[(a + 1)..<min(a + 5, n)].first(where: { !$0.isDigit }), Self.dateSeparators.contains(sep) {
+                    for length in 6...10 where a + length <= n {
+                        if let y = Self.separatedDateYear(s[a..<(a + length)]) { out.append(dateSegment(a, a + length, y, separated: true)) }
                     }
                 }
             }
@@ -455,9 +455,9 @@ struct StrengthMatcher {
     }
 
     /// The year of a date written as 4–8 digits (day, month and a 2- or 4-digit year in any usual order), or nil.
-    static func dateYear(_ d: [Unicode.Scalar]) -> Int? {
-        let v = d.map { Int($0.value) - 48 }
-        func num(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + v[$1] } }
+    static func dateYear(_ d: ArraySlice<Unicode.Scalar>) -> Int? {
+        let base = d.startIndex
+        func num(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(d[base + $1].value) - 48 } }
         for yLen in [4, 2] where d.count - yLen >= 2 && d.count - yLen <= 4 {
             let rest = d.count - yLen
             for (yearFirst) in [false, true] {
@@ -473,9 +473,10 @@ struct StrengthMatcher {
     }
 
     /// The year of a date written with one separator twice ("12/05/1987", "1987-05-12"), or nil.
-    static func separatedDateYear(_ d: [Unicode.Scalar]) -> Int? {
-        let seps: [Unicode.Scalar] = ["/", "-", ".", "_", " "]
-        guard let sep = d.first(where: { !$0.isDigit }), seps.contains(sep) else { return nil }
+    static let dateSeparators: [Unicode.Scalar] = ["/", "-", ".", "_", " "]
+
+    static func separatedDateYear(_ d: ArraySlice<Unicode.Scalar>) -> Int? {
+        guard let sep = d.first(where: { !$0.isDigit }), dateSeparators.contains(sep) else { return nil }
         let parts = d.split(separator: sep, omittingEmptySubsequences: false)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isDigit) }) else { return nil }
         let nums = parts.map { $0.reduce(0) { $0 * 10 + Int($1.value) - 48 } }
