@@ -48,7 +48,7 @@ extension Configuration {
         # doubled words; four uncommon words or 14 random characters pass. `pwguard rules strength`.
         [[policy.rule_set.rule]]
         id = "strength"
-        min_guesses_log10 = 10
+        min_guesses_log10 = 11
 
         """
 
@@ -58,7 +58,7 @@ extension Configuration {
         ["id": "windows_complexity"],
         ["id": "length", "min": 8],
         ["id": "password_dictionary", "lists": ["builtin:common-passwords"], "substitution": true, "strip_affixes": true],
-        ["id": "strength", "min_guesses_log10": 10],
+        ["id": "strength", "min_guesses_log10": 11],
     ]
 
     private static let embedded: Result<Configuration, ConfigError> = {
