@@ -110,7 +110,7 @@ struct StrengthMatcher {
 
     func contextSource(_ label: String) -> Int16 { Int16(lists.count + keyboards.count + (Self.contextLabels.firstIndex(of: label) ?? 0)) }
     /// Narrowing steps all dictionary walks of one password may take together.
-    static let walkBudget = 20_000
+    static let walkBudget = 8_000
     /// Most repeat segments considered (each costs a small decomposition of its block).
     static let maxRepeats = 64
     /// Longest run of digits and symbols taken as one affix.
@@ -350,8 +350,7 @@ struct StrengthMatcher {
     /// 10,000^(l−1) term (its parts are typed together, not chosen as separate patterns).
     private func affixes(_ s: [Unicode.Scalar], _ out: inout [Match]) {
         let n = s.count
-        var byStart = [[Int]](repeating: [], count: n)
-        for (k, m) in out.enumerated() where m.length <= Self.maxAffix { byStart[Int(m.start)].append(k) }
+        let byStart = Buckets(out.count, n) { out[$0].length <= Self.maxAffix ? Int(out[$0].start) : nil }
         var i = 0
         while i < n {
             guard !Self.isLetter(s[i]) else {
@@ -363,7 +362,7 @@ struct StrengthMatcher {
             if j - i >= 2 {
                 var inside: [Match] = []
                 for a in i..<j {
-                    for k in byStart[a] where out[k].end <= j { inside.append(out[k].shifted(by: i)) }
+                    for e in byStart.range(a) where out[Int(byStart.items[e])].end <= j { inside.append(out[Int(byStart.items[e])].shifted(by: i)) }
                 }
                 let g = StrengthScoring.cheapest(j - i, inside, growth: 0).log10
                 out.append(Match(i, j, .affix, g: StrengthScoring.floor(g, length: j - i)))
@@ -532,15 +531,16 @@ struct StrengthMatcher {
         }
         regions.sort { $0.end - $0.start != $1.end - $1.start ? $0.end - $0.start > $1.end - $1.start : $0.period < $1.period }
         var kept: [(start: Int, end: Int, period: Int)] = []
-        var byStart = [[Int]](repeating: [], count: n)
-        for (i, m) in base.enumerated() { byStart[Int(m.start)].append(i) }
+        let byStart = Buckets(base.count, n) { Int(base[$0].start) }
         for r in regions where kept.count < Self.maxRepeats {
             if kept.contains(where: { r.period % $0.period == 0 && $0.start <= r.start && $0.end >= r.end }) { continue }
             kept.append((r.start, r.end, r.period))
             let blockLength = r.separated ? r.period - 1 : r.period
             var inside: [Match] = []
             for a in r.start..<(r.start + blockLength) {
-                for i in byStart[a] where Int(base[i].end) <= r.start + blockLength { inside.append(base[i].shifted(by: r.start)) }
+                for e in byStart.range(a) where Int(base[Int(byStart.items[e])].end) <= r.start + blockLength {
+                    inside.append(base[Int(byStart.items[e])].shifted(by: r.start))
+                }
             }
             var g = StrengthScoring.cheapest(blockLength, inside).log10 + log10(Double(r.copies))
             var m = Match(r.start, r.end, .repeat, g: 0)

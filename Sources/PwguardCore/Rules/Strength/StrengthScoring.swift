@@ -105,6 +105,36 @@ struct Match {
     }
 }
 
+/// Indices grouped by a key in 0..<keys, in two flat arrays (one allocation each, rather than one per key).
+struct Buckets {
+    var starts: [Int32]
+    var items: [Int32]
+
+    /// Groups 0..<count by `key` (nil: left out), keeping their order within a group.
+    init(_ count: Int, _ keys: Int, _ key: (Int) -> Int?) {
+        var starts = [Int32](repeating: 0, count: keys + 1)
+        var ks = [Int32](repeating: -1, count: count)
+        for i in 0..<count {
+            if let k = key(i) {
+                ks[i] = Int32(k)
+                starts[k + 1] += 1
+            }
+        }
+        for k in 0..<keys { starts[k + 1] += starts[k] }
+        var fill = starts
+        var items = [Int32](repeating: 0, count: Int(starts[keys]))
+        for i in 0..<count where ks[i] >= 0 {
+            let k = Int(ks[i])
+            items[Int(fill[k])] = Int32(i)
+            fill[k] += 1
+        }
+        self.starts = starts
+        self.items = items
+    }
+
+    @inline(__always) func range(_ k: Int) -> Range<Int> { Int(starts[k])..<Int(starts[k + 1]) }
+}
+
 enum StrengthScoring {
     /// zxcvbn's minimum guesses for a matched segment of one character, and of more.
     static let minSingle = 1.0          // log10(10)
@@ -113,8 +143,11 @@ enum StrengthScoring {
     static let bruteforceOne = log10(11.0)
     /// D = 10,000: log10.
     static let growth = 4.0
-    /// Decompositions into more segments are not considered: 24! alone is 10^23.8, past any threshold.
-    static let maxSegments = 24
+    /// Decompositions into more segments are not searched: every segment after the first multiplies the
+    /// 10,000^(l−1) term, so 8 segments are already 10^28, past the highest threshold (10^20); a password whose
+    /// cheapest decomposition is longer is above every threshold either way, so decisions are exact. (Inside an
+    /// affix, where that term is left out, 8! × 10^8 is still 10^12.6.)
+    static let maxSegments = 8
 
     static let logFactorial: [Double] = {
         var f = [0.0]
@@ -164,8 +197,10 @@ enum StrengthScoring {
         var afterBF = [Bool](repeating: false, count: (n + 1) * width)
         var bfStart = [Int32](repeating: -1, count: (n + 1) * width)
         nonBF[0] = 0
-        var byEnd = [[Int32]](repeating: [], count: n + 1)
-        for (i, m) in matches.enumerated() where m.start >= 0 && m.end <= n && m.start < m.end { byEnd[Int(m.end)].append(Int32(i)) }
+        let byEnd = Buckets(matches.count, n + 1) { i in
+            let m = matches[i]
+            return m.start >= 0 && Int(m.end) <= n && m.start < m.end ? Int(m.end) : nil
+        }
         var runMin = [Double](repeating: inf, count: width)
         var runArg = [Int](repeating: 0, count: width)
         for k in 1...n {
@@ -176,7 +211,8 @@ enum StrengthScoring {
                     runArg[l] = a
                 }
             }
-            for mi in byEnd[k] {
+            for e in byEnd.range(k) {
+                let mi = byEnd.items[e]
                 let m = matches[Int(mi)]
                 let a = Int(m.start)
                 for l in 0..<L {
