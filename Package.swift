@@ -6,6 +6,7 @@ import PackageDescription
 // Layout (see README "Architecture"):
 //   CLDAP                     the directory lookup in C over libldap, which it dlopens on first use (never linked)
 //   CArgon2, CCrypto          thin C shims over libargon2, libcrypto; no C pointer leaves them
+//   PwguardData               the built-in ranked word lists, embedded as bytes (C: the assembler's .incbin)
 //   PwguardCore               the security core: input, normalisation, rules, policies, engine, history records
 //                             (stdlib, Glibc, and libargon2 through CArgon2)
 //   PwguardConfig             TOML configuration -> PwguardCore policies (TOMLKit)
@@ -29,7 +30,9 @@ let package = Package(
         .target(name: "CLDAP", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .target(name: "PwguardCore", dependencies: ["CArgon2"]),
+        // The built-in ranked lists (blobs/*.pwgr), embedded with .incbin and read in place by PwguardCore.
+        .target(name: "PwguardData", exclude: ["blobs"], cSettings: [.headerSearchPath("blobs")]),
+        .target(name: "PwguardCore", dependencies: ["CArgon2", "PwguardData"]),
         .target(name: "PwguardConfig", dependencies: ["PwguardCore", "TOMLKit"]),
         .target(name: "CProcess"),
         .target(name: "PwguardDirectory", dependencies: ["CLDAP", "PwguardCore", "PwguardConfig"]),

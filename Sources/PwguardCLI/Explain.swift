@@ -89,10 +89,11 @@ struct Explain: ParsableCommand {
         let facts = resolution.selectionFacts(config: configuration, domain: domain, server: CheckCommand.hostName())
         let decision = Decision.make(password: password, identity: identity, policies: configuration.policies,
                                      defaultPolicy: configuration.defaultPolicy, facts: facts)
+        let strength = ExplainReport.strengthEstimates(decision, Candidate(password, identity: identity))
         if json {
-            print(ExplainReport.json(decision, configuration: configuration, resolution: resolution).render())
+            print(ExplainReport.json(decision, configuration: configuration, resolution: resolution, strength: strength, password: password).render())
         } else {
-            print(ExplainReport.text(decision, configuration: configuration, resolution: resolution), terminator: "")
+            print(ExplainReport.text(decision, configuration: configuration, resolution: resolution, strength: strength, password: password), terminator: "")
         }
         if let damage = configuration.resources.indexDamage.first {
             printError("configuration error: \(damage) (check refuses the change, exit 2)")
@@ -138,7 +139,55 @@ struct Explain: ParsableCommand {
 
 /// Renders a decision for people (text) and programs (JSON). Never includes the password.
 enum ExplainReport {
-    static func text(_ d: Decision, configuration: Configuration, resolution: IdentityResolution? = nil) -> String {
+    /// The strength rules' decompositions, by rule set and rule: the admin's dry run shows them, `check` never
+    /// computes them (the event carries only the outcome).
+    static func strengthEstimates(_ d: Decision, _ candidate: Candidate) -> [[StrengthEstimate?]] {
+        guard let p = d.policy, let r = d.result else { return [] }
+        return zip(p.ruleSets, r.sets).map { set, result in
+            zip(set.rules, result.results).map { rule, res in res.evaluated ? (rule as? StrengthRule)?.estimate(candidate) : nil }
+        }
+    }
+
+    /// The password's characters a..<b, for the decomposition (explain only); nil for a part that is the whole
+    /// password, which explain never prints.
+    static func token(_ s: [Unicode.Scalar], _ seg: StrengthSegment) -> String? {
+        if seg.start == 0 && seg.end == s.count { return nil }
+        var t = ""
+        t.unicodeScalars.append(contentsOf: s[seg.start..<seg.end])
+        return t
+    }
+
+    static func strengthText(_ e: StrengthEstimate, password: [Unicode.Scalar], indent: String) -> String {
+        var out = "\(indent)decomposition (10^\(StrengthRule.format(e.guessesLog10)) guesses in all):\n"
+        for seg in e.segments {
+            var what = seg.pattern.rawValue
+            if let l = seg.list { what += " " + l }
+            if let r = seg.rank { what += " #\(r)" }
+            if !seg.notes.isEmpty { what += " (" + seg.notes.joined(separator: ", ") + ")" }
+            out += "\(indent)  \(token(password, seg).map { "\"\($0)\"" } ?? "(the whole password)")  \(what): 10^\(StrengthRule.format(seg.guessesLog10))\n"
+        }
+        out += "\(indent)suggestion: \(e.suggestion)\n"
+        return out
+    }
+
+    static func strengthJSON(_ e: StrengthEstimate, password: [Unicode.Scalar]) -> JSON {
+        .object([
+            ("guesses_log10", .double((e.guessesLog10 * 100).rounded() / 100)),
+            ("segments", .array(e.segments.map { seg in
+                .object([
+                    ("token", .opt(token(password, seg))), ("start", .int(seg.start)), ("end", .int(seg.end)),
+                    ("pattern", .string(seg.pattern.rawValue)), ("list", .opt(seg.list)), ("rank", seg.rank.map(JSON.int) ?? .null),
+                    ("notes", .array(seg.notes.map(JSON.string))), ("guesses_log10", .double((seg.guessesLog10 * 100).rounded() / 100)),
+                ])
+            })),
+            ("suggestion", .string(e.suggestion)),
+        ])
+    }
+
+    static func text(
+        _ d: Decision, configuration: Configuration, resolution: IdentityResolution? = nil, strength: [[StrengthEstimate?]] = [],
+        password: String = ""
+    ) -> String {
         var out = ""
         let id = d.identity
         out += "Identity\n"
@@ -160,12 +209,12 @@ enum ExplainReport {
         out += "  => \(d.selection.why)\n"
         if let p = d.policy, let r = d.result {
             out += "\nPolicy \"\(p.name)\" (\(p.mode.rawValue))\n"
-            for s in r.sets {
+            for (si, s) in r.sets.enumerated() {
                 let status = s.passphraseBypass ? "PASS (passphrase)" : (s.passed ? "PASS" : "FAIL")
                 let count = s.results.filter(\.evaluated).count
                 out += "  rule set \"\(s.name)\": requires \(s.requirement); \(s.passedCount) of \(count) passed: \(status)\n"
                 let width = max(12, s.results.map(\.ruleID.count).max() ?? 0)
-                for r in s.results {
+                for (ri, r) in s.results.enumerated() {
                     let mark = !r.evaluated ? "skip" : (r.outcome.passed ? "pass" : "FAIL")
                     let pad = String(repeating: " ", count: width - r.ruleID.count)
                     out += "    \(mark)  \(r.ruleID)\(pad)  \(r.outcome.reason)\n"
@@ -173,6 +222,9 @@ enum ExplainReport {
                         if let m = r.outcome.matched { out += "          \(String(repeating: " ", count: width))  matched: \(m)\n" }
                         if let l = r.outcome.list { out += "          \(String(repeating: " ", count: width))  list: \(l)\n" }
                         if let m = r.message() { out += "          \(String(repeating: " ", count: width))  message: \(m)\n" }
+                    }
+                    if si < strength.count, ri < strength[si].count, let e = strength[si][ri] {
+                        out += strengthText(e, password: Array(password.unicodeScalars), indent: "          " + String(repeating: " ", count: width) + "  ")
                     }
                 }
             }
@@ -195,7 +247,10 @@ enum ExplainReport {
         return "looked up" + (r.lookupMilliseconds.map { " in \(CheckCommand.formatMs($0)) ms" } ?? "")
     }
 
-    static func json(_ d: Decision, configuration: Configuration, resolution: IdentityResolution? = nil) -> JSON {
+    static func json(
+        _ d: Decision, configuration: Configuration, resolution: IdentityResolution? = nil, strength: [[StrengthEstimate?]] = [],
+        password: String = ""
+    ) -> JSON {
         let id = d.identity
         var obj: [(String, JSON)] = [
             ("verdict", .string(d.verdict.rawValue)),
@@ -223,16 +278,20 @@ enum ExplainReport {
         if let p = d.policy, let r = d.result {
             obj.append(("policy", .object([
                 ("name", .string(p.name)), ("mode", .string(p.mode.rawValue)), ("compliant", .bool(r.compliant)),
-                ("rule_sets", .array(r.sets.map { s in
+                ("rule_sets", .array(r.sets.enumerated().map { si, s in
                     .object([
                         ("name", .string(s.name)), ("require", .string(s.requirement.description)),
                         ("passed", .bool(s.passed)), ("passphrase_bypass", .bool(s.passphraseBypass)),
-                        ("rules", .array(s.results.map { r in
-                            .object([
+                        ("rules", .array(s.results.enumerated().map { ri, r in
+                            var fields: [(String, JSON)] = [
                                 ("id", .string(r.ruleID)), ("evaluated", .bool(r.evaluated)), ("passed", .bool(r.outcome.passed)),
                                 ("reason", .string(r.outcome.reason)), ("matched", .opt(r.outcome.matched)), ("list", .opt(r.outcome.list)),
                                 ("message", .opt(r.message())),
-                            ])
+                            ]
+                            if si < strength.count, ri < strength[si].count, let e = strength[si][ri] {
+                                fields.append(("strength", strengthJSON(e, password: Array(password.unicodeScalars))))
+                            }
+                            return .object(fields)
                         })),
                     ])
                 })),

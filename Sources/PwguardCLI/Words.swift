@@ -14,8 +14,52 @@ struct Words: ParsableCommand {
             would be, with the same results, but opened in constant time and searched with a few binary searches \
             per password.
             """,
-        subcommands: [Compile.self, Info.self]
+        subcommands: [Compile.self, Info.self, Rank.self]
     )
+
+    struct Rank: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compile a ranked text list (one entry per line, most common first) for the strength rule.",
+            discussion: """
+                The strength rule's `ranked_lists` take the text list or this compiled form (mapped, not read; \
+                hashes/README.md "Ranked lists"). scripts/gen-ranked-data.sh builds the built-in lists with it. \
+                With --verify, checks an existing ranked list and prints its size instead.
+                """
+        )
+
+        @Argument(help: "The text list (or, with --verify, the ranked list).")
+        var list: String
+        @Option(name: .shortAndLong, help: "The ranked list to write (default: LIST with .txt replaced by .pwgr).")
+        var output: String?
+        @Flag(help: "Verify a compiled ranked list (header and body checksums) and describe it.")
+        var verify = false
+
+        func run() throws {
+            if verify {
+                do {
+                    let r = try RankedList(name: list, path: list)
+                    guard r.verifyBody() else {
+                        printError("\(list): not a usable ranked list: body checksum mismatch")
+                        throw ExitCode(1)
+                    }
+                    print("\(list): ranked list, \(r.count) entries, checksum ok")
+                    return
+                } catch let e as FileError {
+                    printError("\(e)")
+                    throw ExitCode(1)
+                }
+            }
+            let out = output ?? ((list.hasSuffix(".txt") ? String(list.dropLast(4)) : list) + ".pwgr")
+            let bytes: [UInt8]
+            do {
+                bytes = try RankedListWriter.build(text: try readFileBytes(list, limit: 1 << 30), name: list)
+                try WordIndexWriter.writeAtomically(bytes, to: out)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            print("\(out): \(bytes.count) bytes")
+        }
+    }
 
     struct Compile: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -11,7 +11,7 @@ extension Configuration {
         #
         # Samba skips its own password complexity check once a "check password script" is configured, so
         # this default is never weaker than Samba without a script: it keeps Windows' complexity rules and
-        # adds a minimum length and the built-in list of common passwords.
+        # adds a minimum length, the built-in list of common passwords and a guess estimate.
         # Copy it to /etc/pwguard/pwguard.toml to start your own configuration.
 
         on_error = "reject"      # fail closed: refuse the change when pwguard cannot decide
@@ -43,6 +43,13 @@ extension Configuration {
         substitution = true
         strip_affixes = true
 
+        # How many guesses an attacker needs (zxcvbn's method, on built-in ranked lists of common passwords,
+        # English words, first names and surnames): refuses "Review2024!", "Pr3$3rv3d1", "!QAZ2wsx#EDC" and
+        # doubled words; four uncommon words or 14 random characters pass. `pwguard rules strength`.
+        [[policy.rule_set.rule]]
+        id = "strength"
+        min_guesses_log10 = 11
+
         """
 
     /// The same policy as `embeddedDefaultTOML`, built without parsing TOML: the hot path with no
@@ -51,6 +58,7 @@ extension Configuration {
         ["id": "windows_complexity"],
         ["id": "length", "min": 8],
         ["id": "password_dictionary", "lists": ["builtin:common-passwords"], "substitution": true, "strip_affixes": true],
+        ["id": "strength", "min_guesses_log10": 11],
     ]
 
     private static let embedded: Result<Configuration, ConfigError> = {

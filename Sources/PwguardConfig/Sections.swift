@@ -400,7 +400,7 @@ func directoryOf(_ path: String) -> String {
 func listProblem(_ path: String, base: String?) -> String? {
     if path.hasPrefix("builtin:") {
         let name = String(path.dropFirst("builtin:".count))
-        if BuiltinLists.text(name) != nil { return nil }
+        if BuiltinLists.ranked(name) != nil { return nil }
         return "no built-in list \"\(name)\" (known: \(BuiltinLists.names.map { "builtin:\($0)" }.joined(separator: ", ")))"
     }
     var full = path

@@ -87,6 +87,7 @@ public final class Resources: @unchecked Sendable {
     private var cache: [String: WordList] = [:]
     var storeCache: [String: StoreHandle] = [:]
     private var indexCache: [String: WordIndex] = [:]
+    private var rankedCache: [String: RankedList] = [:]
     /// References already found to be text lists (not indexes).
     private var textReferences: Set<String> = []
 
@@ -144,25 +145,50 @@ public final class Resources: @unchecked Sendable {
         return path
     }
 
-    /// The text of a built-in list when `reference` names one (directly or through `[lists]`), so a rule on the
-    /// hot path can index it straight from its bytes instead of building a `WordList` (20,000 `String`s take
-    /// ~12 ms). nil for any other reference, including an unknown built-in name (`wordList` reports that).
-    public func builtinText(_ reference: String) -> (name: String, text: String)? {
+    /// The built-in list `reference` names (directly or through `[lists]`), read in place, so a rule on the hot
+    /// path searches it without building a `WordList` (20,000 `String`s take ~12 ms). nil for any other
+    /// reference, including an unknown built-in name (`wordList` reports that).
+    func builtinRanked(_ reference: String) -> (name: String, list: RankedList)? {
         if inline[reference] != nil { return nil }
         let path = listPaths[reference] ?? reference
-        guard path.hasPrefix("builtin:"), let text = BuiltinLists.text(String(path.dropFirst("builtin:".count))) else {
-            return nil
-        }
-        return (reference, text)
+        guard path.hasPrefix("builtin:"), let list = BuiltinLists.ranked(String(path.dropFirst("builtin:".count))) else { return nil }
+        return (reference, list)
     }
 
-    /// The built-in list `reference` names (as `builtinText` resolves it) in the layout its generator wrote, for
-    /// `WholeWordIndex`, which then indexes nothing at run time.
-    func builtinGrouped(_ reference: String) -> (name: String, list: GroupedWordList)? {
-        if inline[reference] != nil { return nil }
-        let path = listPaths[reference] ?? reference
-        guard path.hasPrefix("builtin:"), let list = BuiltinLists.grouped(String(path.dropFirst("builtin:".count))) else { return nil }
-        return (reference, list)
+    /// Largest text ranked list read at load time; larger ones must be compiled (`pwguard words rank`).
+    public static let rankedTextLimit = 4 << 20
+
+    /// The ranked list `reference` names (the strength rule's `lists`): `builtin:NAME`, an inline list, a name
+    /// from `[lists]` or a path. A file starting with the ranked-list magic is mapped; any other file is read as
+    /// a text list (one entry per line, most common first, at most `rankedTextLimit` bytes) and ranked in memory.
+    public func rankedList(_ reference: String) throws -> RankedList {
+        if let l = rankedCache[reference] { return l }
+        let list: RankedList
+        if let words = inline[reference] {
+            list = try RankedList(name: reference, bytes: RankedListWriter.build(words))
+        } else {
+            let path = listPaths[reference] ?? reference
+            if path.hasPrefix("builtin:") {
+                guard let b = BuiltinLists.ranked(String(path.dropFirst("builtin:".count))) else {
+                    throw FileError(path: path, reason: "no built-in list of that name (known: \(BuiltinLists.names.joined(separator: ", ")))")
+                }
+                list = b
+            } else {
+                let full = resolve(path)
+                let bytes = try readFileBytes(full, limit: 64 << 20)
+                if RankedList.looksLikeRankedList(Array(bytes.prefix(4))) {
+                    list = try RankedList(name: reference, path: full)
+                } else if bytes.count > Self.rankedTextLimit {
+                    throw FileError(path: full, reason: "a text list larger than \(Self.rankedTextLimit) bytes: compile it with `pwguard words rank`")
+                } else {
+                    do {
+                        list = try RankedList(name: reference, bytes: RankedListWriter.build(text: bytes, name: full))
+                    }
+                }
+            }
+        }
+        rankedCache[reference] = list
+        return list
     }
 
     private func load(_ path: String, name: String) throws -> WordList {

@@ -1,7 +1,7 @@
 // Every rule pwguard knows. The three groups live beside their rules (Rules/*/*Rules.swift).
 
 public enum RuleRegistry {
-    public static let all: [any PasswordRule.Type] = characterRules + nameAndPatternRules + wordRules + [BreachedRule.self, HistoryRule.self]
+    public static let all: [any PasswordRule.Type] = characterRules + nameAndPatternRules + wordRules + [BreachedRule.self, HistoryRule.self, StrengthRule.self]
 
     public static func type(_ id: String) -> (any PasswordRule.Type)? { all.first { $0.id == id } }
 

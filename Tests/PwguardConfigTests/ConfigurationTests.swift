@@ -460,7 +460,7 @@ let onePolicy = """
         #expect(c.policies.count == 1)
         let p = c.policies[0]
         #expect(p.name == "default" && p.mode == .enforce && p.filters.isEmpty)
-        #expect(p.rules.map(\.id) == ["windows_complexity", "length", "password_dictionary"])
+        #expect(p.rules.map(\.id) == ["windows_complexity", "length", "password_dictionary", "strength"])
         let user = Identity(accountName: "maryjones", displayName: "Mary Jones")
         for weak in ["Password1", "P@ssw0rd2024!", "Short1!", "simplepassword", "Maryjones#2024"] {
             #expect(!Engine.evaluate(p, Candidate(weak, identity: user)).compliant, "\(weak)")
@@ -518,6 +518,9 @@ let onePolicy = """
         #expect(!Engine.evaluate(p, Candidate("jdoe tangerine kettle", identity: user)).compliant)
         #expect(!Engine.evaluate(p, Candidate("tangerine 12345 kettle", identity: user)).compliant)
         #expect(!Engine.evaluate(p, Candidate("tangerine aaaaa kettle", identity: user)).compliant)
+        // long enough, but a word, a year and a surname: the strength rule
+        let weak = Engine.evaluate(p, Candidate("Generated2024Jones", identity: user))
+        #expect(weak.failures.map(\.ruleID) == ["strength"])
     }
 }
 

@@ -44,3 +44,33 @@ done
 echo
 echo "rows: pwqcheck -1 | pwguard check (embedded default policy) | pwguard check with a one-rule config |"
 echo "      Swift hello fully static | Swift hello with --static-swift-stdlib. Ratio = median / pwqcheck's median."
+
+# The strength rule's cost (issue 11): the embedded default side by side with the same policy without its
+# strength rule, on a 20-character password and on 1,024-byte adversarial passwords (every character
+# ambiguous under substitution, long repeats, keyboard runs), beside pwqcheck -1.
+"$bin" config show-default | awk '/^# How many guesses/ { exit } { print }' > "$work/no-strength.toml"
+python3 - "$work" <<'PY'
+import sys
+w = sys.argv[1]
+cases = {
+    "20 characters": "Tr0ub4dor&3Horse!x9Q",
+    "1024 x '1' (1, i, l)": "1" * 1024,
+    "1024: '@$3!' repeated": "@$3!" * 256,
+    "1024: 'P@$$w0rd' x 128": "P@$$w0rd" * 128,
+    "1024: keyboard columns": ("1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik,9ol.0p;/" * 26)[:1024],
+}
+for i, (name, pw) in enumerate(cases.items()):
+    open(f"{w}/strength-{i}", "w").write(pw)
+    open(f"{w}/strength-{i}.name", "w").write(name)
+PY
+for f in "$work"/strength-?; do
+    echo
+    echo "== strength: $(cat "$f.name") ($(wc -c < "$f") bytes)"
+    "$work/spawnbench" -n "$runs" -i "$f" \
+        -e SAMBA_CPS_ACCOUNT_NAME=maryjones -e "SAMBA_CPS_FULL_NAME=Mary Jones" -e "PWGUARD_LOG_SOCKET=$work/no-syslog" \
+        -- pwqcheck -1 \
+        -- "$bin" check \
+        -- "$bin" check --config "$work/no-strength.toml"
+done
+echo
+echo "strength rows: pwqcheck -1 | pwguard check (embedded default, with strength) | the same policy without strength"

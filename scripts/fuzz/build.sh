@@ -24,12 +24,12 @@ mkdir -p "$MODS" "$OUT/obj"
 
 # target -> "source dir|modules it links (in dependency order)"
 declare -A TARGETS=(
-    [rule_engine]="RuleEngine|CTOML TOMLKit PwguardCore PwguardConfig"
-    [config_loader]="ConfigLoader|CTOML TOMLKit PwguardCore PwguardConfig"
-    [store_reader]="StoreReader|PwguardCore"
-    [word_index_reader]="WordIndexReader|PwguardCore"
-    [dn_parser]="DNParser|PwguardCore"
-    [history_job]="HistoryJob|PwguardCore"
+    [rule_engine]="RuleEngine|CTOML TOMLKit PwguardData PwguardCore PwguardConfig"
+    [config_loader]="ConfigLoader|CTOML TOMLKit PwguardData PwguardCore PwguardConfig"
+    [store_reader]="StoreReader|PwguardData PwguardCore"
+    [word_index_reader]="WordIndexReader|PwguardData PwguardCore"
+    [dn_parser]="DNParser|PwguardData PwguardCore"
+    [history_job]="HistoryJob|PwguardData PwguardCore"
 )
 # extra sources compiled into a target's own module (the check's input decoding and decision)
 declare -A EXTRA=(
@@ -44,7 +44,7 @@ declare -A EXTRA=(
 [ -d .build/checkouts/TOMLKit ] || swift package resolve >/dev/null
 TOMLKIT=$ROOT/.build/checkouts/TOMLKit/Sources
 SAN=(-sanitize=fuzzer,address)
-SWIFTFLAGS=(-O -g -parse-as-library -enable-testing "${SAN[@]}" -I "$MODS" -I "$TOMLKIT/CTOML/include" -I "$ROOT/Sources/CArgon2")
+SWIFTFLAGS=(-O -g -parse-as-library -enable-testing "${SAN[@]}" -I "$MODS" -I "$TOMLKIT/CTOML/include" -I "$ROOT/Sources/CArgon2" -I "$ROOT/Sources/PwguardData/include")
 
 # newer DEST SOURCES...: whether DEST is missing or older than any source (incremental rebuilds)
 stale() { local d=$1; shift; [ -e "$d" ] || return 0; for s in "$@"; do [ "$s" -nt "$d" ] && return 0; done; return 1; }
@@ -62,6 +62,13 @@ build_module() {
                 fi
                 objs+=("$o")
             done
+            return ;;
+        PwguardData)
+            # the built-in ranked lists: data.c embeds blobs/*.pwgr with .incbin (found through -I blobs)
+            local d=Sources/PwguardData
+            if stale "$OUT/obj/PwguardData.o" "$d/data.c" "$d/include/pwguard_data.h" "$d"/blobs/*; then
+                clang -O1 -g -fsanitize=fuzzer-no-link,address -I "$d/include" -I "$d/blobs" -c "$d/data.c" -o "$OUT/obj/PwguardData.o"
+            fi
             return ;;
         TOMLKit) mapfile -t srcs < <(find "$TOMLKIT/TOMLKit" -name '*.swift' | sort); flags=(-swift-version 5) ;;
         *) mapfile -t srcs < <(find "Sources/$m" -name '*.swift' | sort); flags=(-swift-version 6) ;;

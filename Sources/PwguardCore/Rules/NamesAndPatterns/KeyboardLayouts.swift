@@ -46,47 +46,54 @@ struct KeyboardLayout: Sendable {
     @inline(__always)
     func key(_ c: Unicode.Scalar) -> KeyPosition? { keys[c] ?? keys[lowerScalar(c)] }
 
+    init(_ d: (id: String, name: String, rows: [(offset: Int, keys: String)])) { self.init(d.id, d.name, rows: d.rows) }
+
     static let all: [KeyboardLayout] = [us, uk, de, fr]
 
     static func named(_ id: String) -> KeyboardLayout? { all.first { $0.id == id } }
 
     /// US English (QWERTY, ANSI).
-    static let us = KeyboardLayout(
-        "us", "US",
-        rows: [
+    static let us = KeyboardLayout(definitions[0])
+
+    /// UK English (QWERTY, ISO).
+    static let uk = KeyboardLayout(definitions[1])
+
+    /// German (QWERTZ, ISO).
+    static let de = KeyboardLayout(definitions[2])
+
+    /// French (AZERTY, ISO). The digit row types digits with Shift.
+    static let fr = KeyboardLayout(definitions[3])
+
+    /// Every layout as data: id, name and rows (the strength rule reads these without building the layouts'
+    /// dictionaries).
+    static let definitions: [(id: String, name: String, rows: [(offset: Int, keys: String)])] = [
+        // US English (QWERTY, ANSI).
+        ("us", "US", [
             (0, "`~ 1! 2@ 3# 4$ 5% 6^ 7& 8* 9( 0) -_ =+"),
             (6, "qQ wW eE rR tT yY uU iI oO pP [{ ]} \\|"),
             (7, "aA sS dD fF gG hH jJ kK lL ;: '\""),
             (9, "zZ xX cC vV bB nN mM ,< .> /?"),
-        ])
-
-    /// UK English (QWERTY, ISO).
-    static let uk = KeyboardLayout(
-        "uk", "UK",
-        rows: [
+        ]),
+        // UK English (QWERTY, ISO).
+        ("uk", "UK", [
             (0, "`¬¦ 1! 2\" 3£ 4$€ 5% 6^ 7& 8* 9( 0) -_ =+"),
             (6, "qQ wW eEé rR tT yYý uUú iIí oOó pP [{ ]}"),
             (7, "aAá sS dD fF gG hH jJ kK lL ;: '@ #~"),
             (5, "\\| zZ xX cC vV bB nN mM ,< .> /?"),
-        ])
-
-    /// German (QWERTZ, ISO).
-    static let de = KeyboardLayout(
-        "de", "German",
-        rows: [
+        ]),
+        // German (QWERTZ, ISO).
+        ("de", "German", [
             (0, "^° 1! 2\"² 3§³ 4$ 5% 6& 7/{ 8([ 9)] 0=} ß?\\ ´`"),
             (6, "qQ@ wW eE€ rR tT zZ uU iI oO pP üÜ +*~"),
             (7, "aA sS dD fF gG hH jJ kK lL öÖ äÄ #'"),
             (5, "<>| yY xX cC vV bB nN mMµ ,; .: -_"),
-        ])
-
-    /// French (AZERTY, ISO). The digit row types digits with Shift.
-    static let fr = KeyboardLayout(
-        "fr", "French",
-        rows: [
+        ]),
+        // French (AZERTY, ISO). The digit row types digits with Shift.
+        ("fr", "French", [
             (0, "² &1 é2~ \"3# '4{ (5[ -6| è7` _8\\ ç9^ à0@ )°] =+}"),
             (6, "aA zZ eE€ rR tT yY uU iI oO pP ^¨ $£¤"),
             (7, "qQ sS dD fF gG hH jJ kK lL mM ù% *µ"),
             (5, "<> wW xX cC vV bB nN ,? ;. :/ !§"),
-        ])
+        ]),
+    ]
 }

@@ -33,6 +33,9 @@ public struct RepeatingPatternRule: PasswordRule {
         .reject("P@ssPass", ["substitution": true], source: "seed 001 Character Substitution: \"P@ss\" repeats \"Pass\""),
         .accept("xaaaay-1", source: "occurrences may not overlap: \"aaaa\" repeats only \"aa\""),
         .reject("Blue-7-Blue", source: "occurrences need not be adjacent"),
+        .reject("FinanceFinance1", source: "issue 11: a whole word doubled"),
+        .reject("Serenity.Serenity7", source: "issue 11: a whole word doubled with a separator"),
+        .reject("PasswordPasswordPasswordPassword9", ["tolerance": 15], source: "issue 11: \"PasswordPassword\" occurs twice"),
     ]
 
     let limit: Int

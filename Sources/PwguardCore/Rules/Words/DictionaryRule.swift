@@ -43,6 +43,8 @@ public struct DictionaryRule: PasswordRule {
 
     public static let examples: [RuleExample] = [
         .reject("MyPassword$", password, source: partial),
+        .reject("FinanceFinance1", words(["finance"]), source: "issue 11: a word doubled contains the word"),
+        .reject("Serenity.Serenity7", words(["serenity"]), source: "issue 11: a word doubled with a separator contains the word"),
         .reject("Password100", password, source: partial),
         .reject("12password34", password, source: partial),
         .accept("Vx9-Kelp-Zorbu", password, source: "no dictionary word"),
@@ -108,7 +110,7 @@ public struct DictionaryRule: PasswordRule {
                 // an index's templates are few: read them now; its words are searched per password
                 plain.append(source)
                 for r in index.templateRecords() { template(TermEntry(text: index.entry(r), list: name)) }
-            case .grouped:
+            case .ranked:
                 plain.append(source)
             }
         }

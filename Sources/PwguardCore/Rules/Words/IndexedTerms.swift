@@ -101,8 +101,8 @@ struct TermCollection: Sendable {
             switch s {
             case .entries(let e):
                 segments.append(.terms(TermSet.prepare(e, caseSensitive: caseSensitive, minLength: minLength)))
-            case .grouped(let name, let list):
-                let e = list.sourceOrder().map { TermEntry(text: $0, list: name) }
+            case .ranked(let name, let list):
+                let e = list.entries().sorted { $0.rank < $1.rank }.map { TermEntry(text: $0.key, list: name) }
                 segments.append(.terms(TermSet.prepare(e, caseSensitive: caseSensitive, minLength: minLength)))
             case .compiled(let name, let index):
                 segments.append(.compiled(name: name, index: index))

@@ -13,7 +13,9 @@ public struct PasswordDictionaryRule: PasswordRule {
         to reject passwords that contain a word). Comparison ignores case unless case_sensitive is set. With \
         substitution (seed 001 "Character Substitution Section", table of seed 004 plus the extras of seed 003) \
         every character a substituted character may stand for is tried, so "P@$$w0rd" matches "password". \
-        reversed also tries the password written backwards. strip_affixes also tries the password without the \
+        reversed also tries the password written backwards. repeated (on by default) also matches a listed \
+        password typed twice or more, with or without one separator between the copies ("monkeymonkey", \
+        "Serenity.Serenity"), as seed 001's repeating patterns are blocked. strip_affixes also tries the password without the \
         digits and symbols typed before and after it ("Summer2024!" matches "summer"); pwguard's limits: it \
         strips only when the password contains a letter, at most \(Self.maxAffix) characters from each end, \
         and keeps a core of at least \(Self.minCore) characters; every split within those limits is tried, so \
@@ -29,6 +31,10 @@ public struct PasswordDictionaryRule: PasswordRule {
         ParameterDoc(
             "strip_affixes", "boolean", default: "false",
             "Also try the password without leading and trailing digits and symbols (up to \(maxAffix) each side, core of \(minCore)+)."
+        ),
+        ParameterDoc(
+            "repeated", "boolean", default: "true",
+            "Also match a listed password typed twice or more, with or without one separator between the copies (\"FinanceFinance\", \"Serenity.Serenity\")."
         ),
     ]
 
@@ -65,11 +71,18 @@ public struct PasswordDictionaryRule: PasswordRule {
                 source: "inline words; 1 and ! are stripped"),
         .accept("99123499", ["words": ["1234"], "lists": [], "strip_affixes": true],
                 source: "strip_affixes never strips a password without letters"),
+        .reject("SummerSummer", ["lists": ["passwords"]], lists: passwordList, source: "issue 11: a listed password typed twice"),
+        .accept("SummerSummer", ["lists": ["passwords"], "repeated": false], lists: passwordList, source: "repeated off"),
+        .reject("Serenity.Serenity7", ["words": ["serenity"], "lists": [], "strip_affixes": true],
+                source: "issue 11: a word doubled with a separator, then a digit"),
+        .reject("PasswordPasswordPasswordPassword9", ["strip_affixes": true], source: "issue 11: a listed password four times, then a digit"),
+        .accept("Summer-Winter", ["lists": ["passwords"]], lists: passwordList, source: "two different words are no repeat"),
     ]
 
     let index: WholeWordIndex
     let normalisation: WordNormalisation
     let stripAffixes: Bool
+    let repeated: Bool
 
     public init(_ p: RuleParameters, resources: Resources) throws {
         let sources = try TermSources.sources(p, resources, defaultLists: Self.builtin, required: true, rawBuiltins: true)
@@ -80,6 +93,7 @@ public struct PasswordDictionaryRule: PasswordRule {
             reversed: try p.bool("reversed", default: false)
         )
         stripAffixes = try p.bool("strip_affixes", default: false)
+        repeated = try p.bool("repeated", default: true)
         index = WholeWordIndex(sources, caseSensitive: caseSensitive)
     }
 
@@ -88,6 +102,9 @@ public struct PasswordDictionaryRule: PasswordRule {
         for v in variants {
             if let e = index.lookup(v.text, 0..<v.count) {
                 return .fail("is a known password from a password list" + v.reasonSuffix, matched: e.text, list: e.list ?? "words")
+            }
+            if repeated, let block = Self.repeatedBlock(v.text, 0..<v.count), let e = index.lookup(v.text, block) {
+                return .fail("is a known password typed more than once" + v.reasonSuffix, matched: e.text, list: e.list ?? "words")
             }
         }
         if stripAffixes {
@@ -112,6 +129,26 @@ public struct PasswordDictionaryRule: PasswordRule {
         for p in 0...lead {
             for s in 0...trail where p + s > 0 && n - p - s >= Self.minCore {
                 if let e = index.lookup(v.text, p..<(n - s)) { return e }
+                if repeated, let block = Self.repeatedBlock(v.text, p..<(n - s)), let e = index.lookup(v.text, block) { return e }
+            }
+        }
+        return nil
+    }
+
+    /// The first copy when `range` is one block typed twice or more (case folded, characters as typed), or the
+    /// same with one separator (not a letter or digit) between the copies; nil otherwise.
+    static func repeatedBlock(_ t: FoldedText, _ range: Range<Int>) -> Range<Int>? {
+        let n = range.count, a = range.lowerBound
+        guard n >= 2 else { return nil }
+        func same(_ i: Int, _ j: Int) -> Bool { t.sets[i][0] == t.sets[j][0] }
+        for p in 1...(n / 2) {
+            // copies back to back: period p over the whole range
+            if n % p == 0 && (a..<(range.upperBound - p)).allSatisfy({ same($0, $0 + p) }) { return a..<(a + p) }
+            // copies joined by one separator: period p + 1, the separator at p, 2p + 1, ...
+            if p >= 2, (n + 1) % (p + 1) == 0, n > p {
+                let sep = t.original[a + p]
+                guard !sep.isLetter && !sep.isDigit else { continue }
+                if (a..<(range.upperBound - p - 1)).allSatisfy({ same($0, $0 + p + 1) }) { return a..<(a + p) }
             }
         }
         return nil

@@ -136,8 +136,8 @@ enum TermSources {
         let words = try p.strings("words")
         if !words.isEmpty { out.append(.entries(words.map { TermEntry(text: $0, list: nil) })) }
         for ref in try p.strings("lists", default: defaultLists) {
-            if rawBuiltins, let b = resources.builtinGrouped(ref) {
-                out.append(.grouped(name: b.name, list: b.list))
+            if rawBuiltins, let b = resources.builtinRanked(ref) {
+                out.append(.ranked(name: b.name, list: b.list))
                 continue
             }
             let list: WordList
@@ -424,10 +424,10 @@ extension FoldedText {
 
 // MARK: - Whole-password index
 
-/// A list for `WholeWordIndex`: entries as strings, or a built-in list as its generator laid it out.
+/// A list for `WholeWordIndex`: entries as strings, or a built-in ranked list read in place.
 enum ListSource: Sendable {
     case entries([TermEntry])
-    case grouped(name: String, list: GroupedWordList)
+    case ranked(name: String, list: RankedList)
     /// A compiled index, searched per password.
     case compiled(name: String, index: WordIndex)
 }
@@ -489,23 +489,13 @@ private struct FlatRows: SortedRows {
     @inline(__always) func value(_ row: Int, _ column: Int) -> UInt32 { flat[row * length + column] }
 }
 
-/// One length's group of a `GroupedWordList`, read in place: row i at `first + i * (length + 1)`.
-private struct GroupRows: SortedRows {
-    let length: Int
-    let count: Int
-    let first: UnsafePointer<UInt8>
-    @inline(__always) func row(_ row: Int) -> UnsafePointer<UInt8> { first + row * (length + 1) }
-    @inline(__always) func value(_ row: Int, _ column: Int) -> UInt32 { UInt32(self.row(row)[column]) }
-}
-
 /// Finds a whole password (or a slice of it) in lists of thousands of entries in microseconds. Entries are
-/// grouped by length into sorted rows. A built-in list comes already grouped and sorted by its generator
-/// (`GroupedWordList`) and is searched in place, so building the index for the bundled 20,000-word list costs
-/// nothing; its few entries that are not their own folded form, if any, are copied and folded instead.
+/// grouped by length into sorted rows. A built-in list is a ranked list embedded in the binary, searched in
+/// place (`RankedList.find`), so building the index for it costs nothing.
 struct WholeWordIndex: Sendable {
     private enum Part: Sendable {
         case flat(entries: [TermEntry], rows: [FlatRows])
-        case grouped(name: String, list: GroupedWordList)
+        case ranked(name: String, list: RankedList)
         case compiled(name: String, index: WordIndex, caseSensitive: Bool)
     }
 
@@ -517,12 +507,8 @@ struct WholeWordIndex: Sendable {
             switch source {
             case .entries(let entries):
                 parts.append(Self.flatPart(entries, caseSensitive: caseSensitive))
-            case .grouped(let name, let list):
-                parts.append(.grouped(name: name, list: list))
-                let others = list.otherEntries()
-                if !others.isEmpty {
-                    parts.append(Self.flatPart(others.map { TermEntry(text: $0, list: name) }, caseSensitive: caseSensitive))
-                }
+            case .ranked(let name, let list):
+                parts.append(.ranked(name: name, list: list))
             case .compiled(let name, let index):
                 parts.append(.compiled(name: name, index: index, caseSensitive: caseSensitive))
             }
@@ -562,16 +548,8 @@ struct WholeWordIndex: Sendable {
             case .flat(let entries, let rows):
                 guard length < rows.count, let row = rows[length].find(text.sets, range.lowerBound) else { continue }
                 return entries[Int(rows[length].ids[row])]
-            case .grouped(let name, let list):
-                let count = list.rowCount(length)
-                guard count > 0 else { continue }
-                var source = list.text
-                let found: String? = source.withUTF8 { bytes in
-                    let rows = GroupRows(length: length, count: count, first: bytes.baseAddress! + Int(list.groupStart[length]))
-                    guard let row = rows.find(text.sets, range.lowerBound) else { return nil }
-                    return String(decoding: UnsafeBufferPointer(start: rows.row(row), count: length), as: UTF8.self)
-                }
-                if let found { return TermEntry(text: found, list: name) }
+            case .ranked(let name, let list):
+                if let row = list.find(text.sets, range) { return TermEntry(text: list.key(row), list: name) }
             case .compiled(let name, let index, let caseSensitive):
                 if let found = Self.lookup(index, text, range, caseSensitive: caseSensitive) { return TermEntry(text: found, list: name) }
             }
