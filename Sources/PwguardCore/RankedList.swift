@@ -156,6 +156,7 @@ final class MappedBytes: @unchecked Sendable {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw FileError(path: path, reason: "not a regular file") }
+        try FileTrust.check(st, path: path)
         let size = Int(st.st_size)
         guard size > 0 else { return MappedBytes(copying: []) }
         guard let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else {

@@ -50,7 +50,8 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
 
 /// Reads a whole file (at most `limit` bytes) with plain POSIX calls; with `trusted`, only a file
 /// `FileTrust` accepts (judged on the opened descriptor).
-public func readFileBytes(_ path: String, limit: Int = 256 << 20, trusted: Bool = false) throws -> [UInt8] {
+/// With `prefixOnly`, returns the first `limit` bytes (or fewer) instead of refusing a longer file.
+public func readFileBytes(_ path: String, limit: Int = 256 << 20, prefixOnly: Bool = false, trusted: Bool = false) throws -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 { throw FileError(path: path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }
@@ -65,6 +66,7 @@ public func readFileBytes(_ path: String, limit: Int = 256 << 20, trusted: Bool 
         }
         if n == 0 { break }
         out.append(contentsOf: buf[0..<n])
+        if out.count >= limit, prefixOnly { return Array(out.prefix(limit)) }
         if out.count > limit { throw FileError(path: path, reason: "larger than \(limit) bytes") }
     }
     return out
@@ -175,15 +177,17 @@ public final class Resources: @unchecked Sendable {
                 list = b
             } else {
                 let full = resolve(path)
-                let bytes = try readFileBytes(full, limit: 64 << 20)
-                if RankedList.looksLikeRankedList(Array(bytes.prefix(4))) {
+                // Only the first bytes decide the kind: a compiled list is mapped (never read whole), and every
+                // open is judged by FileTrust on its descriptor.
+                if RankedList.looksLikeRankedList(try readFileBytes(full, limit: 4, prefixOnly: true, trusted: true)) {
                     list = try RankedList(name: reference, path: full)
-                } else if bytes.count > Self.rankedTextLimit {
-                    throw FileError(path: full, reason: "a text list larger than \(Self.rankedTextLimit) bytes: compile it with `pwguard words rank`")
                 } else {
-                    do {
-                        list = try RankedList(name: reference, bytes: RankedListWriter.build(text: bytes, name: full))
+                    let bytes: [UInt8]
+                    do { bytes = try readFileBytes(full, limit: Self.rankedTextLimit, trusted: true) } catch let e as FileError
+                        where e.reason.hasPrefix("larger than") {
+                        throw FileError(path: full, reason: "a text list larger than \(Self.rankedTextLimit) bytes: compile it with `pwguard words rank`")
                     }
+                    list = try RankedList(name: reference, bytes: RankedListWriter.build(text: bytes, name: full))
                 }
             }
         }

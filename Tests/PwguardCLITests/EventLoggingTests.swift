@@ -38,14 +38,15 @@ import PwguardCheck
         let r = try Pwguard.check(pw, account: "maryjones", args: ["--config", cfg])
         #expect(r.status == 1)
         let line = try #require(r.log.first)
-        // both rules fail, each on 8 of 16 characters: one of them is withheld
+        // both rules fail, each on 8 of 16 characters: one of them is withheld (strength, in the NIST preset too,
+        // may show the same 8 characters again: the same positions, so the same budget)
         #expect(line.contains("dictionary") && line.contains("sequential"), "\(line)")
         #expect(line.contains("(withheld: 8 of 16 characters)"), "\(line)")
         let shown = Self.shownMatches(line)
-        #expect(shown.map(\.count).reduce(0, +) <= 8, "\(shown) in \(line)")
+        #expect(Set(shown).map(\.count).reduce(0, +) <= 8, "\(shown) in \(line)")
         let text = try String(contentsOfFile: json, encoding: .utf8)
         let shownInJSON = Self.shownMatches(text)
-        #expect(shownInJSON.map(\.count).reduce(0, +) <= 8, "\(shownInJSON) in \(text)")
+        #expect(Set(shownInJSON).map(\.count).reduce(0, +) <= 8, "\(shownInJSON) in \(text)")
         #expect(!(text.contains("matched=password") && text.contains("matched=abcdefgh")))
     }
 

@@ -91,3 +91,27 @@ import Glibc
         }
     }
 }
+
+/// The strength rule's own ranked lists (text or compiled) are judged like every other list.
+@Suite struct RankedListTrustTests {
+    @Test func textAndCompiledRankedListsOthersCanWriteAreRefused() throws {
+        let text = FileTrustTests.file("kelpcorp\nfjordline\n")
+        let compiled = FileTrustTests.file("")
+        defer { unlink(text); unlink(compiled) }
+        let blob = RankedListWriter.build(["kelpcorp", "fjordline"])
+        let fd = open(compiled, O_WRONLY | O_TRUNC)
+        _ = blob.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        for path in [text, compiled] {
+            #expect(throws: Never.self) { _ = try Resources(listPaths: ["own": path]).rankedList("own") }
+            chmod(path, 0o666)
+            do {
+                _ = try Resources(listPaths: ["own": path]).rankedList("own")
+                Issue.record("an others-writable ranked list was used: \(path)")
+            } catch let e as FileError {
+                #expect(e.path == path && e.reason.contains("writable by others"), "\(e)")
+            }
+            chmod(path, 0o644)
+        }
+    }
+}
