@@ -174,8 +174,13 @@ public enum HistoryRecorder {
         case .failure(let f): return Outcome(job: job, ok: false, result: "error", detail: f.description, start: start)
         }
         setName("pwguard-record")
-        // the seats are held (flock) until the record is written
-        return withExtendedLifetime(slots) { record(job, config: config, start: start) }
+        // the seats are held (flock) until the record is written; the name changes before they are released, so
+        // `ps` never shows two readers of one user while one of them is only exiting
+        return withExtendedLifetime(slots) {
+            let outcome = record(job, config: config, start: start)
+            setName("pwguard-done")
+            return outcome
+        }
     }
 
     static func setName(_ name: String) { _ = name.withCString { pwguard_set_name($0) } }

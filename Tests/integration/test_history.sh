@@ -428,8 +428,9 @@ test_history_quick_refused_changes_one_reader_per_user() {
     h_wait_events "$m" "event=history_recorded account=hbound " 1 || fail "the second password was not recorded"
     m=$(h_mark)
     : > "$sampler"
-    # reading the directory: a record process not waiting (pwguard-wait) and past its start-up (200 ms)
-    ( for _ in $(seq 1 40); do h_record_procs | awk '$2 != "pwguard-wait" && $3 >= 200' | wc -l >> "$sampler"; sleep 0.05; done ) &
+    # reading the directory: a record process with its turn (pwguard-record: not pwguard-wait, not pwguard-done,
+    # which has released its seat and is only exiting)
+    ( for _ in $(seq 1 40); do h_record_procs | awk '$2 == "pwguard-record"' | wc -l >> "$sampler"; sleep 0.05; done ) &
     local spid=$!
     for i in 1 2 3 4 5 6; do
         expect_refused "refused change $i (Samba's own history)" pw_ldap_change hbound Bound-Second-Pass Init-hbound-Pass-01

@@ -211,7 +211,7 @@ test_pwguard_account_and_display_name() {
     expect_refused "kpasswd to a password containing the account name" \
         pw_change kpasswd "$user" 'Init-Qw7-Plomb-Nm' 'Xy7!pg_names#Qz'
     assert_match "kpasswd refusal message" "$(_pg_refusal kpasswd)" "$LAB_OUT"
-    pg_expect_event "$mark" "$user" reject "" 'failed="windows_complexity matched=pg_names"'
+    pg_expect_event "$mark" "$user" reject "" 'failed="windows_complexity matched=pg_names[;"]'
     pg_note_rejected 'Xy7!PG_NAMES#Qz'
     mark=$(pg_mark)
     expect_refused "LDAP reset to a password containing the account name in capitals" \
@@ -226,6 +226,27 @@ test_pwguard_account_and_display_name() {
     expect_ok "LDAP reset to a password with neither" pw_ldap_reset "$user" 'Xy7!Lovel#Qz-Nm'
     pg_expect_event "$mark" "$user" accept
     can_login "$user" 'Xy7!Lovel#Qz-Nm' kinit
+}
+
+# The embedded default's strength rule (issue 11) through Samba: passwords built the way people build them
+# (a word + year + symbol, a keyboard walk, a doubled word, a name + digits) pass Windows complexity and
+# the common-password list, and are refused; four uncommon words with a capital and a digit are set.
+test_pwguard_default_refuses_what_attackers_guess_first() {
+    local user=pg_strength mark pw init='Init-Qw7-Plomb-St' good='Quillet7-Marrowfat-Obtund-Sparger'
+    pg_new_user "$user" "$init"
+    for pw in 'Review2024!' '!QAZ2wsx#EDC' 'Serenity.Serenity7' 'Mendez1!'; do
+        pg_note_rejected "$pw"
+        mark=$(pg_mark)
+        expect_refused "kpasswd to a guessable password" pw_change kpasswd "$user" "$init" "$pw"
+        assert_match "kpasswd refusal message" "$(_pg_refusal kpasswd)" "$LAB_OUT"
+        pg_expect_event "$mark" "$user" reject "" 'failed=("[^"]*)?strength\b'
+        case $PG_LINE in *"$pw"*) fail "the event shows the whole password";; esac
+    done
+    can_login "$user" "$init" kinit
+    mark=$(pg_mark)
+    expect_ok "LDAP reset to four uncommon words" pw_ldap_reset "$user" "$good"
+    pg_expect_event "$mark" "$user" accept
+    can_login "$user" "$good" kinit
 }
 
 # What Samba does around the script: its minimum length (7) is checked before (the script is not
