@@ -537,25 +537,30 @@ struct StrengthMatcher {
         guard n >= 2 else { return }
         let low = s.map(Self.lower)
         var regions: [(start: Int, end: Int, period: Int, copies: Int, separated: Bool)] = []
-        periods: for p in 1...(n / 2) {
-            var k = 0
-            while k + p < n {
-                guard low[k] == low[k + p] else {
-                    k += 1
-                    continue
+        // the n²/2 comparisons (1,024 characters: half a million) on code points through a buffer, without
+        // bounds checks
+        let codes = low.map { $0.value }
+        codes.withUnsafeBufferPointer { c in
+            periods: for p in 1...(n / 2) {
+                var k = 0
+                while k + p < n {
+                    guard c[k] == c[k + p] else {
+                        k += 1
+                        continue
+                    }
+                    let a = k
+                    while k + p < n && c[k] == c[k + p] { k += 1 }
+                    let region = k + p - a      // s[a..<a+region] has period p
+                    var copies = region / p, end = a + copies * p, separated = false
+                    if region % p == p - 1 && p >= 3 && !Self.isLetter(low[a + p - 1]) && !low[a + p - 1].isDigit {
+                        copies += 1
+                        end = a + region
+                        separated = true
+                    }
+                    guard copies >= 2 else { continue }
+                    regions.append((a, end, p, copies, separated))
+                    if regions.count >= Self.maxRepeatRegions { break periods }
                 }
-                let a = k
-                while k + p < n && low[k] == low[k + p] { k += 1 }
-                let region = k + p - a      // s[a..<a+region] has period p
-                var copies = region / p, end = a + copies * p, separated = false
-                if region % p == p - 1 && p >= 3 && !Self.isLetter(low[a + p - 1]) && !low[a + p - 1].isDigit {
-                    copies += 1
-                    end = a + region
-                    separated = true
-                }
-                guard copies >= 2 else { continue }
-                regions.append((a, end, p, copies, separated))
-                if regions.count >= Self.maxRepeatRegions { break periods }
             }
         }
         regions.sort { $0.end - $0.start != $1.end - $1.start ? $0.end - $0.start > $1.end - $1.start : $0.period < $1.period }
