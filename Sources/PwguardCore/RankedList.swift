@@ -347,18 +347,27 @@ public final class RankedList: @unchecked Sendable {
     func walk(_ sets: FlatSets, from start: Int, budget: inout Int, _ body: (_ end: Int, _ row: Int, _ choices: [UInt8]) -> Void) {
         var choices: [UInt8] = []
         choices.reserveCapacity(RankedListFormat.maxKeyBytes)
+        // the entries found are collected, then handed to `body` in the same order: a recursion calling `body`
+        // itself is specialised for the closure and retains everything the closure captures at every step
+        var hits: [Hit] = []
         sets.scalars.withUnsafeBufferPointer { sc in
             sets.starts.withUnsafeBufferPointer { st in
-                walk(sc, st, start, start, 0, count, 0, &choices, &budget, body)
+                walk(sc, st, start, start, 0, count, 0, &choices, &budget, &hits)
             }
         }
+        for h in hits { body(h.end, h.row, h.choices) }
+    }
+
+    private struct Hit {
+        let end: Int, row: Int
+        let choices: [UInt8]
     }
 
     private func walk(
         _ sc: UnsafeBufferPointer<Unicode.Scalar>, _ st: UnsafeBufferPointer<Int32>, _ start: Int, _ at: Int, _ lo: Int, _ hi: Int,
-        _ d: Int, _ choices: inout [UInt8], _ budget: inout Int, _ body: (Int, Int, [UInt8]) -> Void
+        _ d: Int, _ choices: inout [UInt8], _ budget: inout Int, _ hits: inout [Hit]
     ) {
-        if at > start && byte(lo, d) == -1 { body(at, lo, choices) }
+        if at > start && byte(lo, d) == -1 { hits.append(Hit(end: at, row: lo, choices: choices)) }
         guard at < st.count - 1, d < maxKey, budget > 0 else { return }
         var k = Int(st[at])
         let end = Int(st[at + 1])
@@ -367,7 +376,7 @@ public final class RankedList: @unchecked Sendable {
             let (l, h, nd) = narrow(lo, hi, d, sc[k])
             if l < h {
                 choices.append(UInt8(truncatingIfNeeded: k - Int(st[at])))
-                walk(sc, st, start, at + 1, l, h, nd, &choices, &budget, body)
+                walk(sc, st, start, at + 1, l, h, nd, &choices, &budget, &hits)
                 choices.removeLast()
             }
             k += 1

@@ -18,19 +18,47 @@ struct StrengthKeyboard: Sendable {
     }
 
     let name: String
-    private var ascii = [Key?](repeating: nil, count: 128)
-    private var other: [(UInt32, Key)] = []
+    private let ascii: [Key?]
+    private let other: [(UInt32, Key)]
 
     init(_ d: (id: String, name: String, rows: [(offset: Int, keys: String)])) {
         name = d.name
-        let grid = d.rows.map { row in row.keys.split(separator: " ").map { Array($0.unicodeScalars) } }
-        let layers = grid.map { $0.map(\.count).max() ?? 0 }.max() ?? 0
+        // the keys of every row in one flat array, read in one pass over each row's scalars (no split strings
+        // or nested arrays: this runs at every start-up): key j is scalars[bounds[j] ..< bounds[j + 1]], at
+        // row places[j].row, index places[j].index
+        var scalars: [Unicode.Scalar] = [], bounds: [Int] = [0], places: [(row: Int, index: Int)] = []
+        scalars.reserveCapacity(256)
+        bounds.reserveCapacity(64)
+        places.reserveCapacity(64)
+        var layers = 0
+        // (no nested functions over these variables: captured variables are boxed and every access is checked)
+        for (r, row) in d.rows.enumerated() {
+            var index = 0
+            var it = row.keys.unicodeScalars.makeIterator()
+            while true {
+                let c = it.next()
+                if let c, c != " " {
+                    scalars.append(c)
+                    continue
+                }
+                let length = scalars.count - bounds[bounds.count - 1]
+                if length > 0 {
+                    layers = max(layers, length)
+                    bounds.append(scalars.count)
+                    places.append((r, index))
+                    index += 1
+                }
+                if c == nil { break }
+            }
+        }
         // (a bitmap and a plain array rather than a Set: no hashed collection of a new type on the check path,
         // whose metadata costs a scan of the runtime's conformance records in the static binary; and no
         // Unicode property lookups for ASCII)
         var asciiSeen = [Bool](repeating: false, count: 128)
         var seen: [UInt32] = []
-        func insert(_ v: UInt32) -> Bool {
+        var ascii = [Key?](repeating: nil, count: 128)
+        var other: [(UInt32, Key)] = []
+        @inline(__always) func insert(_ v: UInt32, _ asciiSeen: inout [Bool], _ seen: inout [UInt32]) -> Bool {
             if v < 128 {
                 if asciiSeen[Int(v)] { return false }
                 asciiSeen[Int(v)] = true
@@ -47,21 +75,22 @@ struct StrengthKeyboard: Sendable {
             return up.count == 1 && up.first! != c ? up.first! : nil
         }
         for layer in 0..<layers {
-            for (r, row) in grid.enumerated() {
-                for (i, key) in row.enumerated() where layer < key.count && insert(key[layer].value) {
-                    let k = Key(row: Int16(r), index: Int16(i), x: Int16(d.rows[r].offset + 4 * i), shifted: layer > 0)
-                    let c = key[layer]
-                    if c.value < 128 { ascii[Int(c.value)] = k } else { other.append((c.value, k)) }
-                    // an upper-case letter not listed is its lower-case key with Shift
-                    if layer == 0, let u = upper(c), insert(u.value) {
-                        var s = k
-                        s.shifted = true
-                        if u.value < 128 { ascii[Int(u.value)] = s } else { other.append((u.value, s)) }
-                    }
+            for j in 0..<places.count where bounds[j] + layer < bounds[j + 1] && insert(scalars[bounds[j] + layer].value, &asciiSeen, &seen) {
+                let (r, i) = places[j]
+                let k = Key(row: Int16(r), index: Int16(i), x: Int16(d.rows[r].offset + 4 * i), shifted: layer > 0)
+                let c = scalars[bounds[j] + layer]
+                if c.value < 128 { ascii[Int(c.value)] = k } else { other.append((c.value, k)) }
+                // an upper-case letter not listed is its lower-case key with Shift
+                if layer == 0, let u = upper(c), insert(u.value, &asciiSeen, &seen) {
+                    var s = k
+                    s.shifted = true
+                    if u.value < 128 { ascii[Int(u.value)] = s } else { other.append((u.value, s)) }
                 }
             }
         }
         other.sort { $0.0 < $1.0 }
+        self.ascii = ascii
+        self.other = other
     }
 
     @inline(__always) func key(_ c: Unicode.Scalar) -> Key? {
@@ -508,25 +537,30 @@ struct StrengthMatcher {
         guard n >= 2 else { return }
         let low = s.map(Self.lower)
         var regions: [(start: Int, end: Int, period: Int, copies: Int, separated: Bool)] = []
-        periods: for p in 1...(n / 2) {
-            var k = 0
-            while k + p < n {
-                guard low[k] == low[k + p] else {
-                    k += 1
-                    continue
+        // the n²/2 comparisons (1,024 characters: half a million) on code points through a buffer, without
+        // bounds checks
+        let codes = low.map { $0.value }
+        codes.withUnsafeBufferPointer { c in
+            periods: for p in 1...(n / 2) {
+                var k = 0
+                while k + p < n {
+                    guard c[k] == c[k + p] else {
+                        k += 1
+                        continue
+                    }
+                    let a = k
+                    while k + p < n && c[k] == c[k + p] { k += 1 }
+                    let region = k + p - a      // s[a..<a+region] has period p
+                    var copies = region / p, end = a + copies * p, separated = false
+                    if region % p == p - 1 && p >= 3 && !Self.isLetter(low[a + p - 1]) && !low[a + p - 1].isDigit {
+                        copies += 1
+                        end = a + region
+                        separated = true
+                    }
+                    guard copies >= 2 else { continue }
+                    regions.append((a, end, p, copies, separated))
+                    if regions.count >= Self.maxRepeatRegions { break periods }
                 }
-                let a = k
-                while k + p < n && low[k] == low[k + p] { k += 1 }
-                let region = k + p - a      // s[a..<a+region] has period p
-                var copies = region / p, end = a + copies * p, separated = false
-                if region % p == p - 1 && p >= 3 && !Self.isLetter(low[a + p - 1]) && !low[a + p - 1].isDigit {
-                    copies += 1
-                    end = a + region
-                    separated = true
-                }
-                guard copies >= 2 else { continue }
-                regions.append((a, end, p, copies, separated))
-                if regions.count >= Self.maxRepeatRegions { break periods }
             }
         }
         regions.sort { $0.end - $0.start != $1.end - $1.start ? $0.end - $0.start > $1.end - $1.start : $0.period < $1.period }
