@@ -50,8 +50,7 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
 
 /// Reads a whole file (at most `limit` bytes) with plain POSIX calls; with `trusted`, only a file
 /// `FileTrust` accepts (judged on the opened descriptor).
-/// With `prefixOnly`, returns the first `limit` bytes (or fewer) instead of refusing a longer file.
-public func readFileBytes(_ path: String, limit: Int = 256 << 20, prefixOnly: Bool = false, trusted: Bool = false) throws -> [UInt8] {
+public func readFileBytes(_ path: String, limit: Int = 256 << 20, trusted: Bool = false) throws -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 { throw FileError(path: path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }
@@ -66,10 +65,21 @@ public func readFileBytes(_ path: String, limit: Int = 256 << 20, prefixOnly: Bo
         }
         if n == 0 { break }
         out.append(contentsOf: buf[0..<n])
-        if out.count >= limit, prefixOnly { return Array(out.prefix(limit)) }
         if out.count > limit { throw FileError(path: path, reason: "larger than \(limit) bytes") }
     }
     return out
+}
+
+/// The first `count` bytes of the file at `path` (fewer when it is shorter, none when it cannot be read): what
+/// kind of file it is (a compiled index or ranked list starts with its magic). The reader that follows opens
+/// the file again and reports, and judges (`FileTrust`), what it finds.
+public func fileHead(_ path: String, _ count: Int) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 { return [] }
+    defer { close(fd) }
+    var b = [UInt8](repeating: 0, count: count)
+    let n = b.withUnsafeMutableBytes { read(fd, $0.baseAddress, count) }
+    return Array(b.prefix(max(n, 0)))
 }
 
 /// Shared inputs of rules: named word lists and the substitution table.
@@ -177,9 +187,9 @@ public final class Resources: @unchecked Sendable {
                 list = b
             } else {
                 let full = resolve(path)
-                // Only the first bytes decide the kind: a compiled list is mapped (never read whole), and every
-                // open is judged by FileTrust on its descriptor.
-                if RankedList.looksLikeRankedList(try readFileBytes(full, limit: 4, prefixOnly: true, trusted: true)) {
+                // Only the first bytes decide the kind: a compiled list is mapped (never read whole); both readers
+                // judge the file they open by FileTrust on its descriptor.
+                if RankedList.looksLikeRankedList(fileHead(full, 4)) {
                     list = try RankedList(name: reference, path: full)
                 } else {
                     let bytes: [UInt8]

@@ -274,14 +274,7 @@ public final class WordIndex: @unchecked Sendable {
     }
 
     /// Whether the file at `path` starts like an index (false when it cannot be read: the text path reports that).
-    public static func isIndexFile(_ path: String) -> Bool {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { return false }
-        defer { close(fd) }
-        var b = [UInt8](repeating: 0, count: 4)
-        let n = b.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4) }
-        return n == 4 && looksLikeIndex(b)
-    }
+    public static func isIndexFile(_ path: String) -> Bool { looksLikeIndex(fileHead(path, 4)) }
 
     public init(path: String) throws {
         func fail(_ reason: String) -> FileError { FileError(path: path, reason: "not a usable word index: " + reason) }
